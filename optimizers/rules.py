@@ -1,0 +1,353 @@
+r"""Every optimizer's update rule, next to its formula.
+
+A rule is a pair of pure functions over a batch of runs (optax's shape):
+
+    init(params, hp) -> state
+    update(g, state, params, t, hp) -> (new_params, new_state)
+
+`params` and `g` have shape (B, 2), one row per run. `t` = 1, 2, … counts updates. `hp` maps the
+hyperparameter names of the registry to values; numeric ones are floats or arrays of shape (B, 1)
+(a sweep gives each row its own value), switches (`nesterov`, `centered`, `amsgrad`, `decay`) are
+plain Python values. `hp["eta"]` is the schedule's multiplier η_t, so the step size is
+γ_t = lr · η_t. Nothing here loops over rows.
+
+The arithmetic follows torch.optim's single-tensor code path operation by operation (lerp for the
+first moment, addcmul/addcdiv order), so that trajectories agree with torch to the last few bits.
+Adam-family rules also leave `m_hat` and `v_hat_sqrt` in their state for the diagnostics.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+# --------------------------------------------------------------------------------------- helpers
+def _lerp(a, b, w):
+    """torch.lerp: a + w(b - a), computed from the nearer end for accuracy (as torch does)."""
+    if np.ndim(w) == 0:
+        return a + w * (b - a) if abs(w) < 0.5 else b - (b - a) * (1 - w)
+    return np.where(np.abs(w) < 0.5, a + w * (b - a), b - (b - a) * (1 - w))
+
+
+def _select(cond, a, b):
+    """`a if cond else b`, for a scalar or a per-row (B, 1) condition."""
+    if np.ndim(cond) == 0:
+        return a if cond else b
+    return np.where(cond, a, b)
+
+
+def _zeros(params):
+    return np.zeros_like(params, dtype=np.float64)
+
+
+def _gamma(hp):
+    return hp["lr"] * hp["eta"]
+
+
+# ------------------------------------------------------------------------------------ SGD family
+SGD_LATEX = r"""
+\begin{aligned}
+g_t &\leftarrow \nabla f(\theta_{t-1}) + \lambda\,\theta_{t-1}\\
+b_t &\leftarrow \mu\, b_{t-1} + (1-\tau)\, g_t \qquad (b_1 = g_1)\\
+d_t &\leftarrow \begin{cases} g_t + \mu\, b_t & \text{Nesterov}\\ b_t & \text{heavy ball}\end{cases}\\
+\theta_t &\leftarrow \theta_{t-1} - \gamma_t\, d_t
+\end{aligned}"""
+
+
+def sgd_init(params, hp):
+    return {"buf": _zeros(params)}
+
+
+def sgd_update(g, state, params, t, hp):
+    mu, tau = hp["momentum"], hp["dampening"]
+    g = g + hp["weight_decay"] * params
+    buf = g.copy() if t == 1 else state["buf"] * mu + (1 - tau) * g
+    d = g + mu * buf if hp["nesterov"] else buf
+    d = _select(mu != 0, d, g)  # μ = 0 is plain gradient descent, whatever τ says
+    return params + (-_gamma(hp)) * d, {"buf": buf}
+
+
+# --------------------------------------------------------------------------------------- AdaGrad
+ADAGRAD_LATEX = r"""
+\begin{aligned}
+g_t &\leftarrow \nabla f(\theta_{t-1}) + \lambda\,\theta_{t-1}\\
+s_t &\leftarrow s_{t-1} + g_t^2 \qquad (s_0 = \text{initial accumulator})\\
+\theta_t &\leftarrow \theta_{t-1} - \frac{\gamma_t}{1+(t-1)\,\delta}\,\frac{g_t}{\sqrt{s_t} + \epsilon}
+\end{aligned}"""
+
+
+def adagrad_init(params, hp):
+    return {"sum": np.full_like(params, 1.0, dtype=np.float64) * hp["initial_accumulator_value"]}
+
+
+def adagrad_update(g, state, params, t, hp):
+    g = g + hp["weight_decay"] * params
+    clr = _gamma(hp) / (1 + (t - 1) * hp["lr_decay"])
+    s = state["sum"] + g * g
+    std = np.sqrt(s) + hp["eps"]
+    return params + (-clr) * (g / std), {"sum": s}
+
+
+# --------------------------------------------------------------------------------------- RMSProp
+RMSPROP_LATEX = r"""
+\begin{aligned}
+g_t &\leftarrow \nabla f(\theta_{t-1}) + \lambda\,\theta_{t-1}\\
+v_t &\leftarrow \alpha\, v_{t-1} + (1-\alpha)\, g_t^2\\
+\bar g_t &\leftarrow \alpha\, \bar g_{t-1} + (1-\alpha)\, g_t \quad\text{(centered only; then } v_t \to v_t - \bar g_t^2)\\
+b_t &\leftarrow \mu\, b_{t-1} + g_t / (\sqrt{v_t} + \epsilon)\\
+\theta_t &\leftarrow \theta_{t-1} - \gamma_t\, b_t
+\end{aligned}"""
+
+
+def rmsprop_init(params, hp):
+    return {"sq": _zeros(params), "avg": _zeros(params), "buf": _zeros(params)}
+
+
+def rmsprop_update(g, state, params, t, hp):
+    alpha, mu = hp["alpha"], hp["momentum"]
+    g = g + hp["weight_decay"] * params
+    sq = state["sq"] * alpha + (1 - alpha) * g * g
+    avg = state["avg"]
+    if hp["centered"]:
+        avg = _lerp(avg, g, 1 - alpha)
+        denom = np.sqrt(sq + (-1.0 * avg) * avg) + hp["eps"]
+    else:
+        denom = np.sqrt(sq) + hp["eps"]
+    buf = state["buf"] * mu + g / denom
+    d = _select(mu > 0, buf, g / denom)
+    return params + (-_gamma(hp)) * d, {"sq": sq, "avg": avg, "buf": buf}
+
+
+# ---------------------------------------------------------------------- Adam, AMSGrad, AdamW, …
+ADAM_LATEX = r"""
+\begin{aligned}
+g_t &\leftarrow \nabla f(\theta_{t-1}) + \lambda\,\theta_{t-1} \quad\text{(L2: Adam-}\ell_2)\\
+m_t &\leftarrow \beta_1 m_{t-1} + (1-\beta_1)\, g_t \qquad
+v_t \leftarrow \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2\\
+\hat m_t &\leftarrow m_t/(1-\beta_1^t) \qquad \hat v_t \leftarrow v_t/(1-\beta_2^t)\\
+\theta_t &\leftarrow \theta_{t-1} - \gamma_t\, \hat m_t / (\sqrt{\hat v_t} + \epsilon)
+\end{aligned}"""
+
+AMSGRAD_LATEX = r"""
+\begin{aligned}
+m_t &\leftarrow \beta_1 m_{t-1} + (1-\beta_1)\, g_t \qquad
+v_t \leftarrow \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2\\
+v^{\max}_t &\leftarrow \max(v^{\max}_{t-1}, v_t) \qquad \hat v_t \leftarrow v^{\max}_t/(1-\beta_2^t)\\
+\theta_t &\leftarrow \theta_{t-1} - \gamma_t\, \frac{m_t/(1-\beta_1^t)}{\sqrt{\hat v_t} + \epsilon}
+\end{aligned}"""
+
+ADAM_NOBC_LATEX = r"""
+\begin{aligned}
+m_t &\leftarrow \beta_1 m_{t-1} + (1-\beta_1)\, g_t \qquad
+v_t \leftarrow \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2\\
+\theta_t &\leftarrow \theta_{t-1} - \gamma_t\, m_t / (\sqrt{v_t} + \epsilon)
+\quad\text{(no bias correction)}
+\end{aligned}"""
+
+ADAMW_LATEX = r"""
+\begin{aligned}
+\theta' &\leftarrow \theta_{t-1}\,(1 - c_t\lambda), \qquad c_t = \gamma_t \text{ or } \eta_t\\
+m_t &\leftarrow \beta_1 m_{t-1} + (1-\beta_1)\, g_t \qquad
+v_t \leftarrow \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2\\
+\theta_t &\leftarrow \theta' - \gamma_t\, \hat m_t / (\sqrt{\hat v_t} + \epsilon)
+\end{aligned}"""
+
+ADAMPROX_LATEX = r"""
+\begin{aligned}
+m_t &\leftarrow \beta_1 m_{t-1} + (1-\beta_1)\, g_t \qquad
+v_t \leftarrow \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2\\
+\theta_t &\leftarrow \frac{\theta_{t-1} - \gamma_t\, \hat m_t / (\sqrt{\hat v_t} + \epsilon)}{1 + c_t\lambda},
+\qquad c_t = \gamma_t \text{ or } \eta_t
+\end{aligned}"""
+
+
+def adam_init(params, hp):
+    return {"m": _zeros(params), "v": _zeros(params), "vmax": _zeros(params)}
+
+
+def _adam_direction(g, state, t, hp, bias_correction=True):
+    """Shared by the Adam family: moments, bias correction, and the step m̂/(√v̂ + ε) · γ/bc1 terms.
+
+    Returns (step, new_state) with θ_new = θ + step, in torch's order of operations:
+    θ.addcdiv_(m, √v/√bc2 + ε, value=-γ/bc1).
+    """
+    b1, b2 = hp["beta1"], hp["beta2"]
+    m = _lerp(state["m"], g, 1 - b1)
+    v = state["v"] * b2 + (1 - b2) * g * g
+    vmax = np.maximum(state["vmax"], v) if hp.get("amsgrad") else state["vmax"]
+    v_used = vmax if hp.get("amsgrad") else v
+    if bias_correction:
+        bc1 = 1 - b1**t
+        bc2_sqrt = (1 - b2**t) ** 0.5
+        step_size = _gamma(hp) / bc1
+        v_hat_sqrt = np.sqrt(v_used) / bc2_sqrt
+        m_hat = m / bc1
+    else:
+        step_size = _gamma(hp)
+        v_hat_sqrt = np.sqrt(v_used)
+        m_hat = m
+    denom = v_hat_sqrt + hp["eps"]
+    step = (-step_size) * (m / denom)
+    return step, {"m": m, "v": v, "vmax": vmax, "m_hat": m_hat, "v_hat_sqrt": v_hat_sqrt}
+
+
+def adam_update(g, state, params, t, hp):
+    g = g + hp["weight_decay"] * params  # Adam's weight decay is L2: it enters m and v
+    step, state = _adam_direction(g, state, t, hp)
+    return params + step, state
+
+
+def adam_nobc_update(g, state, params, t, hp):
+    g = g + hp["weight_decay"] * params
+    step, state = _adam_direction(g, state, t, hp, bias_correction=False)
+    return params + step, state
+
+
+def _decay_factor(hp):
+    """c_t in θ(1 - c_t λ): γ_t (torch/optax convention) or η_t (Loshchilov & Hutter, Zhuang et al.)."""
+    return _gamma(hp) if hp["decay"] == "lr" else hp["eta"]
+
+
+def adamw_update(g, state, params, t, hp):
+    params = params * (1 - _decay_factor(hp) * hp["weight_decay"])  # decoupled: m, v see raw g
+    step, state = _adam_direction(g, state, t, hp)
+    return params + step, state
+
+
+def adamprox_update(g, state, params, t, hp):
+    step, state = _adam_direction(g, state, t, hp)
+    # exact proximal step of (c λ/2)‖θ‖² after the Adam step; AdamW is its first-order Taylor form
+    return (params + step) / (1 + _decay_factor(hp) * hp["weight_decay"]), state
+
+
+# ---------------------------------------------------------------------------------------- AdaMax
+ADAMAX_LATEX = r"""
+\begin{aligned}
+m_t &\leftarrow \beta_1 m_{t-1} + (1-\beta_1)\, g_t\\
+u_t &\leftarrow \max(\beta_2\, u_{t-1},\ |g_t| + \epsilon)\\
+\theta_t &\leftarrow \theta_{t-1} - \frac{\gamma_t}{1-\beta_1^t}\, \frac{m_t}{u_t}
+\end{aligned}"""
+
+
+def adamax_init(params, hp):
+    return {"m": _zeros(params), "u": _zeros(params)}
+
+
+def adamax_update(g, state, params, t, hp):
+    b1 = hp["beta1"]
+    g = g + hp["weight_decay"] * params
+    m = _lerp(state["m"], g, 1 - b1)
+    u = np.maximum(state["u"] * hp["beta2"], np.abs(g) + hp["eps"])
+    bc1 = 1 - b1**t
+    clr = _gamma(hp) / bc1
+    new = params + (-clr) * (m / u)
+    return new, {"m": m, "u": u, "m_hat": m / bc1, "v_hat_sqrt": u}
+
+
+# ----------------------------------------------------------------------------------------- NAdam
+NADAM_LATEX = r"""
+\begin{aligned}
+\mu_t &= \beta_1\bigl(1 - \tfrac12\, 0.96^{t\psi}\bigr) \qquad \Pi_t = \textstyle\prod_{i\le t}\mu_i\\
+m_t &\leftarrow \beta_1 m_{t-1} + (1-\beta_1)\, g_t \qquad
+v_t \leftarrow \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2\\
+\theta_t &\leftarrow \theta_{t-1} - \frac{\gamma_t(1-\mu_t)}{1-\Pi_t}\,\frac{g_t}{\sqrt{\hat v_t}+\epsilon}
+ - \frac{\gamma_t\,\mu_{t+1}}{1-\Pi_t\mu_{t+1}}\,\frac{m_t}{\sqrt{\hat v_t}+\epsilon}
+\end{aligned}"""
+
+
+def nadam_init(params, hp):
+    state = adam_init(params, hp)
+    state["mu_product"] = 1.0
+    return state
+
+
+def nadam_update(g, state, params, t, hp):
+    b1, b2, psi = hp["beta1"], hp["beta2"], hp["momentum_decay"]
+    lr = _gamma(hp)
+    g = g + hp["weight_decay"] * params
+    bc2 = 1 - b2**t
+    mu = b1 * (1.0 - 0.5 * (0.96 ** (t * psi)))
+    mu_next = b1 * (1.0 - 0.5 * (0.96 ** ((t + 1) * psi)))
+    mu_product = state["mu_product"] * mu
+    m = _lerp(state["m"], g, 1 - b1)
+    v = state["v"] * b2 + (1 - b2) * g * g
+    v_hat_sqrt = np.sqrt(v / bc2)
+    denom = v_hat_sqrt + hp["eps"]
+    mu_product_next = mu_product * mu_next
+    new = params + (-lr * (1.0 - mu) / (1.0 - mu_product)) * (g / denom)
+    new = new + ((-lr * mu_next) / (1.0 - mu_product_next)) * (m / denom)
+    return new, {"m": m, "v": v, "vmax": state["vmax"], "mu_product": mu_product,
+                 "m_hat": m / (1 - b1**t), "v_hat_sqrt": v_hat_sqrt}
+
+
+# ----------------------------------------------------------------------------------------- RAdam
+RADAM_LATEX = r"""
+\begin{aligned}
+\rho_\infty &= \tfrac{2}{1-\beta_2} - 1 \qquad \rho_t = \rho_\infty - \tfrac{2t\beta_2^t}{1-\beta_2^t}\\
+r_t &= \sqrt{\tfrac{(\rho_t-4)(\rho_t-2)\rho_\infty}{(\rho_\infty-4)(\rho_\infty-2)\rho_t}} \qquad
+l_t = \tfrac{\sqrt{1-\beta_2^t}}{\sqrt{v_t}+\epsilon}\\
+\theta_t &\leftarrow \theta_{t-1} - \gamma_t\,\hat m_t\cdot\begin{cases} r_t\, l_t & \rho_t > 5\\ 1 & \text{otherwise}\end{cases}
+\end{aligned}"""
+
+
+def radam_update(g, state, params, t, hp):
+    b1, b2 = hp["beta1"], hp["beta2"]
+    lr = _gamma(hp)
+    g = g + hp["weight_decay"] * params
+    m = _lerp(state["m"], g, 1 - b1)
+    v = state["v"] * b2 + (1 - b2) * g * g
+    bc1 = 1 - b1**t
+    bc2 = 1 - b2**t
+    m_hat = m / bc1
+    rho_inf = 2 / (1 - b2) - 1
+    rho_t = rho_inf - 2 * t * (b2**t) / bc2
+    with np.errstate(invalid="ignore", divide="ignore"):  # r_t is only used where ρ_t > 5
+        rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+    adaptive = (bc2**0.5) / (np.sqrt(v) + hp["eps"])
+    rectified = m_hat * lr * adaptive * rect
+    plain = m_hat * lr
+    new = params - _select(rho_t > 5.0, rectified, plain)
+    return new, {"m": m, "v": v, "vmax": state["vmax"], "m_hat": m_hat,
+                 "v_hat_sqrt": np.sqrt(v) / bc2**0.5}
+
+
+# ------------------------------------------------------------------------------------------ Lion
+LION_LATEX = r"""
+\begin{aligned}
+c_t &\leftarrow \beta_1 m_{t-1} + (1-\beta_1)\, g_t\\
+\theta_t &\leftarrow \theta_{t-1}(1-\gamma_t\lambda) - \gamma_t\,\operatorname{sign}(c_t)\\
+m_t &\leftarrow \beta_2 m_{t-1} + (1-\beta_2)\, g_t
+\end{aligned}"""
+
+
+def lion_init(params, hp):
+    return {"m": _zeros(params)}
+
+
+def lion_update(g, state, params, t, hp):
+    b1, b2, lr = hp["beta1"], hp["beta2"], _gamma(hp)
+    c = b1 * state["m"] + (1 - b1) * g
+    new = params * (1 - lr * hp["weight_decay"]) - lr * np.sign(c)
+    return new, {"m": b2 * state["m"] + (1 - b2) * g}
+
+
+# ------------------------------------------------------------------------------------- AdaBelief
+ADABELIEF_LATEX = r"""
+\begin{aligned}
+m_t &\leftarrow \beta_1 m_{t-1} + (1-\beta_1)\, g_t\\
+s_t &\leftarrow \beta_2 s_{t-1} + (1-\beta_2)(g_t - m_t)^2 + \epsilon\\
+\theta_t &\leftarrow \theta_{t-1} - \gamma_t\, \frac{m_t/(1-\beta_1^t)}{\sqrt{s_t/(1-\beta_2^t)} + \epsilon}
+\end{aligned}"""
+
+
+def adabelief_init(params, hp):
+    return {"m": _zeros(params), "s": _zeros(params)}
+
+
+def adabelief_update(g, state, params, t, hp):
+    b1, b2, eps = hp["beta1"], hp["beta2"], hp["eps"]
+    m = b1 * state["m"] + (1 - b1) * g
+    s = b2 * state["s"] + (1 - b2) * (g - m) ** 2 + eps
+    m_hat = m / (1 - b1**t)
+    s_hat_sqrt = np.sqrt(s / (1 - b2**t))
+    new = params - _gamma(hp) * m_hat / (s_hat_sqrt + eps)
+    return new, {"m": m, "s": s, "m_hat": m_hat, "v_hat_sqrt": s_hat_sqrt}

@@ -1,0 +1,173 @@
+"""The trajectory runner: every run of every optimizer advances together.
+
+All rows (optimizers × start points × sweep cells) form one (N, 2) array; each step makes ONE
+gradient call for the whole batch, then every optimizer updates its own slice of rows. A row that
+leaves the surface's bound or becomes non-finite is diverged: from that step on it is NaN (which
+costs nothing: NaN rows stay NaN), and `diverged_at` records the step. NumPy warnings are silenced
+for the whole loop, so a diverging run prints nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+
+from . import schedules
+from .registry import Optimizer, get
+
+MAX_STEPS = 20_000
+MAX_ROWS = 20_000             # rows per call: memory is ~ (steps+1) × rows × 2 × 8 bytes × 4 arrays
+MAX_CELLS = 25_000_000        # (steps+1) × rows: ~1.6 GB at full recording; refuse beyond
+
+
+@dataclass
+class Trajectory:
+    """One optimizer's runs. With a single start (2,): points (steps+1, 2), losses (steps+1,);
+    with starts (B, 2): points (steps+1, B, 2), losses (steps+1, B). Row k is after k updates."""
+
+    optimizer: Optimizer
+    surface: object
+    points: np.ndarray
+    losses: np.ndarray
+    grads: np.ndarray               # the (oracle) gradient at θ_k, used by update k+1
+    diverged_at: object             # int | None for one start; int array (-1: never) for many
+    seed: int = 0
+    m_hat: np.ndarray | None = None       # Adam family: bias-corrected first moment, row k after update k
+    v_hat_sqrt: np.ndarray | None = None  # Adam family: √v̂ (AdaMax: u; AdaBelief: √ŝ)
+    eta: np.ndarray = field(default_factory=lambda: np.ones(0))  # η_t, t = 1 … steps
+
+    @property
+    def steps(self) -> int:
+        return self.points.shape[0] - 1
+
+    @property
+    def deltas(self) -> np.ndarray:
+        """|Δθ| per coordinate: row k = |θ_k - θ_{k-1}|; row 0 is NaN."""
+        d = np.full_like(self.points, np.nan)
+        d[1:] = np.abs(np.diff(self.points, axis=0))
+        return d
+
+    @property
+    def final_loss(self):
+        return self.losses[-1]
+
+    def steps_to(self, tol: float) -> np.ndarray | int | None:
+        """First step k with f(θ_k) - f* ≤ tol (f* the surface's minimum, else 0); None/-1: never."""
+        f_star = self.surface.f_min if self.surface.f_min is not None else 0.0
+        with np.errstate(invalid="ignore"):
+            hit = (self.losses - f_star) <= tol
+        first = np.where(hit.any(axis=0), hit.argmax(axis=0), -1)
+        if np.ndim(first) == 0:
+            return None if first < 0 else int(first)
+        return first
+
+
+def _as_starts(start, surface):
+    s = np.asarray(surface.start if start is None else start, dtype=np.float64)
+    if s.shape == (2,):
+        return s[None, :], True
+    if s.ndim == 2 and s.shape[1] == 2 and s.shape[0] >= 1:
+        return s, False
+    raise ValueError(f"start must have shape (2,) or (B, 2), got {s.shape}")
+
+
+def _rows_for(opt: Optimizer, starts: np.ndarray) -> tuple[np.ndarray, dict]:
+    """Broadcast starts and per-row hyperparameters (1-D arrays) to one common row count."""
+    sizes = {np.size(v) for v in opt.hp.values() if isinstance(v, np.ndarray)}
+    sizes.discard(1)
+    if len(sizes) > 1:
+        raise ValueError(f"{opt.name}: per-row hyperparameters have different lengths {sorted(sizes)}")
+    B = starts.shape[0]
+    if sizes:
+        (n,) = sizes
+        if B == 1:
+            starts, B = np.repeat(starts, n, axis=0), n
+        elif B != n:
+            raise ValueError(f"{opt.name}: {B} starts but per-row hyperparameters of length {n}")
+    hp = {k: (v.reshape(-1, 1) if isinstance(v, np.ndarray) else v) for k, v in opt.hp.items()}
+    return starts, hp
+
+
+def run(optimizer, surface, start=None, steps: int = 500, seed: int = 0, diagnostics: bool = True):
+    """Run one optimizer (or a list, in one batched loop) on `surface` for `steps` updates.
+
+    optimizer: an Optimizer, a registry name, or a list of them (a list in, a list out).
+    start: (2,) or (B, 2); None uses the surface's default start.
+    diagnostics: also record m̂ and √v̂ for the Adam family (more memory).
+    """
+    single = not isinstance(optimizer, (list, tuple))
+    opts = [get(o) if isinstance(o, str) else o for o in ([optimizer] if single else optimizer)]
+    if not opts:
+        return []
+    steps = int(steps)
+    if not 0 <= steps <= MAX_STEPS:
+        raise ValueError(f"steps={steps} is out of range; valid: [0, {MAX_STEPS}]")
+    starts, one_start = _as_starts(start, surface)
+
+    # lay out rows: optimizer i owns rows [lo_i, hi_i)
+    blocks, hps, lo = [], [], 0
+    for opt in opts:
+        rows, hp = _rows_for(opt, starts)
+        blocks.append((lo, lo + rows.shape[0], rows))
+        hps.append(hp)
+        lo += rows.shape[0]
+    N = lo
+    if N > MAX_ROWS or (steps + 1) * N > MAX_CELLS:
+        raise ValueError(f"{N} runs × {steps} steps is too large (at most {MAX_ROWS} runs and "
+                         f"{MAX_CELLS:,} run-steps); use fewer steps or a smaller grid")
+
+    theta = np.concatenate([b[2] for b in blocks], axis=0)
+    bound = surface.bound
+    points = np.empty((steps + 1, N, 2))
+    losses = np.empty((steps + 1, N))
+    grads = np.empty((steps + 1, N, 2))
+    want_diag = [diagnostics and o.spec.adam_family for o in opts]
+    m_hat = np.full((steps + 1, N, 2), np.nan) if any(want_diag) else None
+    v_hat = np.full((steps + 1, N, 2), np.nan) if any(want_diag) else None
+    etas = [schedules.eta(hp["schedule"], steps, hp["warmup"], hp["step_every"]) for hp in hps]
+
+    oracle = surface.oracle(seed, steps)
+    with np.errstate(all="ignore"):
+        theta = _kill(theta, bound)
+        states = [opt.spec.init(theta[a:b], hp) for opt, hp, (a, b, _) in zip(opts, hps, blocks)]
+        f, g = oracle(theta, 0)
+        points[0], losses[0], grads[0] = theta, f, g
+        for t in range(1, steps + 1):
+            new = np.empty_like(theta)
+            for i, (opt, hp, (a, b, _)) in enumerate(zip(opts, hps, blocks)):
+                hp["eta"] = etas[i][t - 1]
+                new[a:b], states[i] = opt.spec.update(g[a:b], states[i], theta[a:b], t, hp)
+                if want_diag[i]:
+                    m_hat[t, a:b] = states[i]["m_hat"]
+                    v_hat[t, a:b] = states[i]["v_hat_sqrt"]
+            theta = _kill(new, bound)
+            f, g = oracle(theta, t)
+            points[t], losses[t], grads[t] = theta, f, g
+
+    dead = np.isnan(points).any(axis=-1)                      # (steps+1, N)
+    first = np.where(dead.any(axis=0), dead.argmax(axis=0), -1)
+    losses[dead] = np.nan
+    grads[dead] = np.nan
+
+    out = []
+    for i, (opt, (a, b, _)) in enumerate(zip(opts, blocks)):
+        squeeze = one_start and b - a == 1
+        pick = (lambda arr: arr[:, a]) if squeeze else (lambda arr: arr[:, a:b])
+        d = first[a:b]
+        out.append(Trajectory(
+            optimizer=opt, surface=surface, points=pick(points), losses=pick(losses),
+            grads=pick(grads), seed=seed,
+            diverged_at=(None if d[0] < 0 else int(d[0])) if squeeze else d,
+            m_hat=pick(m_hat) if want_diag[i] else None,
+            v_hat_sqrt=pick(v_hat) if want_diag[i] else None, eta=etas[i]))
+    return out[0] if single else out
+
+
+def _kill(theta: np.ndarray, bound: float) -> np.ndarray:
+    """NaN out rows that left the bound or became non-finite (NaN fails the comparison too)."""
+    ok = (np.abs(theta) <= bound).all(axis=1)
+    if not ok.all():
+        theta = theta.copy()
+        theta[~ok] = np.nan
+    return theta

@@ -1,0 +1,54 @@
+"""Gradient oracles: what a run "sees" instead of the exact gradient.
+
+Applied in this order to the autograd gradient (of the minibatch loss, for `logistic`):
+dropout mask (rescaled by 1/(1-p)), additive Gaussian noise σξ, sparse observation of the y-coordinate
+(probability q, rescaled by 1/q), and last the per-coordinate scale c = (c_x, c_y).
+
+Common random numbers: the draw used at gradient call k (the gradient at θ_k, k = 0 … steps) is the
+same for every run of a batch, and depends only on (seed, k): each kind of randomness has its own
+generator seeded with (seed, kind) and filled row by row, so a longer run extends a shorter one and
+adding an optimizer does not change the others' paths.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+_NOISE, _DROPOUT, _SPARSE, _BATCH = 1, 2, 3, 4
+
+
+def _rng(seed: int, kind: int) -> np.random.Generator:
+    return np.random.default_rng([int(seed), kind])
+
+
+def make_oracle(surface, seed: int, steps: int):
+    """oracle(P, k) -> (f(P), g̃(P)) for k = 0 … steps; f is the exact (full-data) loss."""
+    p = surface.params
+    n = steps + 1
+    sigma, drop, q = p.get("noise", 0.0), p.get("dropout", 0.0), p.get("sparse", 1.0)
+    scale = np.array([p.get("scale_x", 1.0), p.get("scale_y", 1.0)])
+    noise = sigma * _rng(seed, _NOISE).standard_normal((n, 2)) if sigma > 0 else None
+    mask = ((_rng(seed, _DROPOUT).random((n, 2)) >= drop) / (1.0 - drop)) if drop > 0 else None
+    seen = ((_rng(seed, _SPARSE).random(n) < q) / q) if q < 1 else None
+    minibatch = None
+    if surface.batch_f is not None and p.get("batch", surface.n_examples) < surface.n_examples:
+        minibatch = _rng(seed, _BATCH).integers(0, surface.n_examples, size=(n, int(p["batch"])))
+    scaled = bool(np.any(scale != 1.0))
+
+    def oracle(P, k):
+        if minibatch is None:
+            f, g = surface.value_and_grad(P)
+        else:
+            idx = minibatch[k]
+            g = surface.value_and_grad(P, f=lambda Q: surface.batch_f(Q, idx))[1]
+            f = surface.value(P)
+        if mask is not None:
+            g = g * mask[k]
+        if noise is not None:
+            g = g + noise[k]
+        if seen is not None:
+            g = g * np.array([1.0, seen[k]])
+        if scaled:
+            g = g * scale
+        return f, g
+
+    return oracle
