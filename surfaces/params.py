@@ -76,7 +76,7 @@ class HParam:
         ok &= (vals > self.lo) if self.lo_open else (vals >= self.lo)
         ok &= (vals < self.hi) if self.hi_open else (vals <= self.hi)
         if not ok.all():
-            shown = value if arr is None or arr.ndim == 0 else vals[~ok][0]
+            shown = value if arr is None or arr.ndim == 0 else float(vals[~ok][0])
             raise ValueError(f"{where}{self.name}={shown!r} is invalid; valid: {self.range_text()}")
         if arr is None:
             return value
