@@ -14,14 +14,21 @@ string that was passed to :func:`parse`; messages print it 1-based as
 Allowed:
     numbers     int / float literals, at most ``MAX_LITERAL`` in magnitude
     names       x, y, pi, e
-    operators   + - * / ** (binary), - + (unary)
+    operators   + - * / ** (binary), - + (unary); a constant exponent is
+                bounded by ``MAX_EXPONENT``
     calls       the functions in ``FUNCTIONS``, positional arguments only
+
+Refused before the parser runs: empty text, more than ``MAX_LENGTH``
+characters, control characters (one line only), non-ASCII, backslashes,
+comments, and a number running into a letter (``2x``).  After parsing: more
+than ``MAX_NODES`` nodes or ``MAX_DEPTH`` levels of nesting.
 """
 
 from __future__ import annotations
 
 import ast
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Callable, NamedTuple, NoReturn
 
@@ -193,7 +200,8 @@ def parse(text: str) -> Expression:
         raise ExpressionError("expression is empty; type a function of x and y, e.g. x**2 + y**2")
     if len(src) > MAX_LENGTH:
         raise ExpressionError(
-            f"expression is {len(src)} characters long; the limit is {MAX_LENGTH}",
+            f"expression is {len(src)} characters long; the limit is {MAX_LENGTH} "
+            f"(the excess starts at column {lead + MAX_LENGTH + 1})",
             lead + MAX_LENGTH,
         )
     for i, ch in enumerate(src):
@@ -216,6 +224,12 @@ def parse(text: str) -> Expression:
         if ch == "\\":
             # Only useful for string escapes and line continuations, both refused.
             raise ExpressionError(f"backslash is not allowed at column {lead + i + 1}", lead + i)
+        if ch == "#":
+            # A comment would end up in Expression.text (titles, labels) unseen
+            # by the whitelist; a one-line formula box has no use for one.
+            raise ExpressionError(f"comments ('#') are not allowed at column {lead + i + 1}", lead + i)
+
+    _check_number_boundaries(src, lead)
 
     try:
         tree = ast.parse(src, mode="eval")  # builds a tree only; runs nothing
@@ -231,6 +245,49 @@ def parse(text: str) -> Expression:
     except RecursionError:  # defensive: depth is already bounded above
         raise ExpressionError("expression is nested too deeply") from None
     return Expression(src, _finish(root), root.uses)
+
+
+# A number-literal-like run of characters (decimal, float, exponent, hex /
+# octal / binary, imaginary).  Loose on purpose: it only has to find where a
+# literal ends, never earlier than Python's tokenizer would.
+_NUMBER = r"""
+    0[xXoObB][0-9a-fA-F_]*                        # 0x1f, 0o17, 0b101
+  | (?: \d[\d_]* (?:\.[\d_]*)? | \.\d[\d_]* )    # 12, 1_000, 1.5, 1., .5
+    (?: [eE][+-]?[\d_]+ )?                         # exponent
+    [jJ]?                                          # imaginary (refused later)
+"""
+
+
+def _check_number_boundaries(src: str, lead: int) -> None:
+    """Refuse a number running straight into a letter, as in 2x or 1if.
+
+    Python's parser either rejects these or accepts them with a SyntaxWarning
+    printed to stderr (e.g. '1if x else 2'); refusing them first keeps the
+    parser silent and gives a clearer message.  Nothing valid is lost: a
+    letter can only follow a number inside the literal itself (1e3, 0x1f).
+    The scan splits names and numbers the way Python's tokenizer does, so
+    digits inside a name (log10) are not numbers.  String contents are scanned
+    like code (f-strings are tokenized as code on Python 3.12+); strings are
+    refused later anyway, and comments ('#') already were.
+    """
+    i, n = 0, len(src)
+    while i < n:
+        ch = src[i]
+        if ch.isalpha() or ch == "_":  # a name: letters, digits, underscores
+            i += 1
+            while i < n and (src[i].isalnum() or src[i] == "_"):
+                i += 1
+        elif ch.isdigit() or (ch == "." and i + 1 < n and src[i + 1].isdigit()):
+            end = i + re.match(_NUMBER, src[i:], re.VERBOSE).end()  # re caches the pattern
+            if end < n and (src[end].isalpha() or src[end] == "_"):
+                raise ExpressionError(
+                    f"number '{src[i:end]}' runs into '{src[end]}' at column {lead + end + 1}; "
+                    "put an operator between them, e.g. 2*x",
+                    lead + end,
+                )
+            i = end
+        else:
+            i += 1
 
 
 def _syntax_error(err: SyntaxError, src: str, lead: int) -> ExpressionError:
