@@ -176,7 +176,9 @@ def logistic_data(rare=1.0, data_seed=0):
 
 
 def _logistic_loss(P, X, y):
-    z = anp.dot(P, X.T) * y                                   # (..., n) margins
+    # margins (..., n), written without a matrix product: BLAS picks kernels by batch size, which
+    # would make a row's result depend on how many other rows share the call
+    z = (P[..., 0:1] * X[:, 0] + P[..., 1:2] * X[:, 1]) * y
     return anp.mean(anp.logaddexp(0.0, -z), axis=-1) + 0.5 * LOGISTIC_L2 * anp.sum(P**2, axis=-1)
 
 
