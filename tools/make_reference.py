@@ -58,7 +58,9 @@ core's autograd.numpy versions.
 Stability filter: every case is rerun with the gradient multiplied before each ``opt.step()``
 by (1 + 1e-15), by (1 - 1e-15), and by 1 +- 1e-15 with a pseudo-random sign per step and
 coordinate (two fixed patterns; a constant factor alone is nearly invisible to the adaptive
-methods, which are invariant to a constant rescaling of each gradient coordinate).  If either perturbed path differs from the unperturbed
+methods, which are invariant to a constant rescaling of each gradient coordinate), and with the
+gradient evaluated at p * (1 +- 1e-15) (random signs; this models a different operation order in
+the gradient, whose error near a stationary point is far larger than 1e-15 relative).  If either perturbed path differs from the unperturbed
 one by more than STABILITY_TOL * max(1, |theta|) in any coordinate at any step, the case is
 chaotic (a reimplementation that differs from torch in the last bit could not be held to 1e-12)
 and is dropped.  Cases whose path becomes non-finite or leaves |theta| <= 1e3 are dropped too.
@@ -236,8 +238,9 @@ def call_text(name, hp, steps):
 def run_torch(case, perturb=None):
     """Trajectory as a list of [x, y] (points[0] = start).
 
-    `perturb`, if given, is a list of per-step (fx, fy) factors the gradient is multiplied by
-    before each ``opt.step()`` (stability filter only).
+    `perturb`, if given, is ("grad", factors) or ("point", factors) with per-step (fx, fy)
+    factors (stability filter only): "grad" multiplies the gradient before each ``opt.step()``,
+    "point" evaluates loss and gradient at p * factors instead of p.
     """
     fn, _ = SURFACES[case["surface"]]
     sp = case["surface_params"]
@@ -251,10 +254,14 @@ def run_torch(case, perturb=None):
     points = [p.tolist()]
     for _ in range(steps):
         opt.zero_grad()
-        loss = fn(p[0], p[1], **sp)
+        if perturb is not None and perturb[0] == "point":
+            q = p * torch.tensor(perturb[1][len(points) - 1])
+            loss = fn(q[0], q[1], **sp)
+        else:
+            loss = fn(p[0], p[1], **sp)
         loss.backward()
-        if perturb is not None:
-            p.grad.mul_(torch.tensor(perturb[len(points) - 1]))
+        if perturb is not None and perturb[0] == "grad":
+            p.grad.mul_(torch.tensor(perturb[1][len(points) - 1]))
         opt.step()
         if sched is not None:
             sched.step()
@@ -421,6 +428,23 @@ add("radam", "beale", (1.0, 1.0), 200, "b1-05-b2-09999", lr=0.01, beta1=0.5, bet
 add("radam", "saddle", (1.0, 0.3), 120, "b1-0", lr=0.05, beta1=0.0)
 add("radam", "quadratic", (1.0, 1.0), 200, "invsqrt", Q(100, -70), lr=0.1, schedule="inverse_sqrt")
 
+# --- More coverage for features whose first case above was dropped as chaotic ---------------
+add("adam", "quadratic", (2.5, -1.0), 200, "k100-rot45-b2-09999", Q(100, 45), lr=0.05, beta2=0.9999)
+add("adam", "himmelblau", (1.0, 1.0), 150, "wd-b2-09", lr=0.05, weight_decay=0.01, beta2=0.9)
+add("adamax", "quadratic", (-1.0, 2.5), 200, "k300-rot-15-b2-09999", Q(300, -15), lr=0.05, beta2=0.9999)
+add("rmsprop", "quadratic", (-2.0, 2.0), 200, "k100-rot10-mom", Q(100, 10), lr=0.002, momentum=0.9)
+add("nadam", "quadratic", (1.5, 1.5), 150, "k30-b1-05-b2-09", Q(30, 50), lr=0.05, beta1=0.5, beta2=0.9)
+add("nadam", "quadratic", (3.0, 3.0), 100, "k10-rot25-b1-05", Q(10, 25), lr=0.01, beta1=0.5)
+add("nadam", "himmelblau", (-0.5, -2.0), 80, "b1-0", lr=0.01, beta1=0.0)
+add("adamw", "quadratic", (2.0, -2.5), 150, "k200-cosine-warm", Q(200, 35), lr=0.05, weight_decay=0.05,
+    schedule="cosine", warmup=20)
+add("rmsprop", "himmelblau", (1.0, -2.5), 120, "centered-mom-warm", lr=0.005, centered=True, momentum=0.5,
+    warmup=30)
+add("radam", "himmelblau", (-2.0, 1.0), 150, "step-warm", lr=0.05, schedule="step", step_every=40,
+    warmup=10)
+add("adamax", "rosenbrock", (0.5, 2.0), 200, "step-warm-wd", lr=0.05, weight_decay=0.001, schedule="step",
+    step_every=80, warmup=15)
+
 # --- Seeded random sample -------------------------------------------------------------------
 # Curvature scale per surface, so that the plain-gradient methods get sensible step sizes.
 START_BOX = {
@@ -496,19 +520,25 @@ _random_cases(random.Random(SEED), per_optimizer=4)
 
 
 def perturbations(case):
-    """Gradient factors for the stability filter.
+    """Perturbations for the stability filter: (kind, per-step (fx, fy) factors).
 
-    A constant factor 1 + 1e-15 on every gradient (the literal recipe) is almost invisible to the
-    adaptive methods (Adam, RMSprop, Adagrad, Adamax are invariant to a constant per-coordinate
-    scaling of the gradient up to eps), so besides the constant factors 1 +- 1e-15 we also use two
-    fixed pseudo-random patterns that flip the sign of the 1e-15 per step and per coordinate.
+    1. the literal recipe: every gradient times 1 + 1e-15, and times 1 - 1e-15;
+    2. gradient times 1 +- 1e-15 with a pseudo-random sign per step and coordinate (two fixed
+       patterns).  A constant factor alone is nearly invisible to the adaptive methods (Adam,
+       RMSprop, Adagrad, Adamax are invariant to a constant rescaling of each gradient coordinate
+       up to eps);
+    3. the gradient evaluated at p * (1 +- 1e-15) (random signs, two patterns).  Near a
+       stationary point the gradient is a difference of much larger terms, so evaluating it in a
+       different operation order (autograd.numpy vs torch autograd) changes it by far more than
+       1e-15 relative; a relative gradient perturbation misses that, a perturbed point does not.
     """
     n = case["steps"]
-    pats = [[(1.0 + PERTURB, 1.0 + PERTURB)] * n, [(1.0 - PERTURB, 1.0 - PERTURB)] * n]
-    for seed in (1, 2):
+    pats = [("grad", [(1.0 + PERTURB, 1.0 + PERTURB)] * n),
+            ("grad", [(1.0 - PERTURB, 1.0 - PERTURB)] * n)]
+    for kind, seed in (("grad", 1), ("grad", 2), ("point", 3), ("point", 4)):
         r = random.Random(seed)
-        pats.append([(1.0 + r.choice((-1, 1)) * PERTURB, 1.0 + r.choice((-1, 1)) * PERTURB)
-                     for _ in range(n)])
+        pats.append((kind, [(1.0 + r.choice((-1, 1)) * PERTURB, 1.0 + r.choice((-1, 1)) * PERTURB)
+                            for _ in range(n)]))
     return pats
 
 
@@ -528,7 +558,7 @@ def check(case):
         rel = torch.where(torch.isfinite(rel), rel, torch.full_like(rel, math.inf))
         worst = max(worst, rel.max().item())
     if worst > STABILITY_TOL:
-        return None, f"chaotic: a {PERTURB:g} relative gradient perturbation moves the path by {worst:.3g}", worst
+        return None, f"chaotic: a {PERTURB:g} relative perturbation moves the path by {worst:.3g}", worst
     return pts, None, worst
 
 
