@@ -1,0 +1,288 @@
+"""Optimizer race — the Streamlit page. Layout only: the logic lives in views/.
+
+Run with `streamlit run app.py`. The link holds the whole scenario (see views/scenario.py).
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import streamlit as st
+
+import optimizers
+import surfaces
+from views import controls, export, presets, rules, state, style
+from views.background import sample
+from views.diagnostics import diagnostics_figure, steps_figure
+from views.figure import Prebuilt
+from views.race import race_figure
+from views.runs import RunCache
+from views.scenario import (CUSTOM, MAX_RUNS, SEED, STEPS, build_surface, fmt_number,
+                            instance_copy, instance_label, parse_query, query_string, start_specs,
+                            surface_specs, to_query)
+from views.surface3d import surface_figure
+from views.text import md_escape, surface_title
+
+S = st.session_state
+_raw_query = state.read_query(st.query_params)
+_present = (S.get("view") if "view" in S else (_raw_query.get("view") or [""])[-1]) == "present"
+st.set_page_config(page_title="Optimizer race", page_icon="🏁", layout="wide",
+                   initial_sidebar_state="collapsed" if _present else "expanded")
+
+
+# ------------------------------------------------------------------------------------ caches
+@st.cache_resource
+def run_cache() -> RunCache:
+    return RunCache()
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def field(name: str, params: tuple, expr: str):
+    return sample(build_surface(name, params, expr))
+
+
+def _field(s):
+    return field(s.surface, s.params, s.expr)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def race_spec(s) -> dict:
+    return race_figure(s, run_cache().trajectories(s), field=_field(s)).spec
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def diagnostics_spec(s, normalise: bool) -> dict:
+    return diagnostics_figure(s, run_cache().trajectories(s), normalise_steps=normalise).spec
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def steps_spec(s) -> dict:
+    return steps_figure(s, run_cache().trajectories(s)).spec
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def surface_spec(s) -> dict:
+    return surface_figure(s, run_cache().trajectories(s), field=_field(s)).spec
+
+
+# ------------------------------------------------------------------------------ the controls
+def control(h, key: str, label: str | None = None) -> None:
+    """One registry parameter as a widget whose state key is its URL name."""
+    if label is None:
+        label = f"${h.symbol}$ · {h.name}" if h.symbol and h.symbol != h.name else h.name
+    helptext = f"{h.help}. Valid: {h.range_text()}." if h.help else None
+    if h.kind == "bool":
+        st.toggle(label, key=key, help=helptext)
+    elif h.kind == "choice":
+        st.selectbox(label, list(h.choices), key=key, help=helptext)
+    elif controls.uses_slider(h):
+        st.select_slider(label, options=controls.options(h, S.get(key)), key=key,
+                         format_func=fmt_number, help=helptext)
+    else:
+        st.number_input(label, min_value=int(h.lo), max_value=int(h.hi), step=1, key=key,
+                        help=helptext)
+
+
+def surface_controls() -> None:
+    st.selectbox("Surface", surfaces.names() + [CUSTOM], key="surface", format_func=surface_title)
+    name = S["surface"]
+    if name == CUSTOM:
+        st.text_input("f(x, y) =", key="expr", max_chars=500,
+                      help="Use x, y, numbers, + − * / **, pi, e and functions such as sin, exp, "
+                           "log, sqrt, abs. Window: −3 … 3 in x and y.")
+        error = state.current_expr(S)[1]
+        if error:
+            st.error(f"{md_escape(error)}  \nStill showing the last valid expression.", icon=":material/edit:")
+    own = [h for h in surface_specs(name) if h.name not in {p.name for p in surfaces.ORACLE_PARAMS}]
+    for h in own:
+        control(h, h.name)
+    with st.expander("Gradient oracle: noise, dropout, sparsity, scale"):
+        for h in surfaces.ORACLE_PARAMS:
+            control(h, h.name)
+
+
+def optimizer_controls(problems: dict) -> None:
+    keys = list(S.get("opt", []))
+    opts = optimizers.names() + [k for k in keys if instance_copy(k) > 1]
+    st.multiselect("Optimizers", opts, key="opt", format_func=instance_label,
+                   max_selections=MAX_RUNS,
+                   help="Each selected optimizer races from the same start. 'Duplicate for A/B' "
+                        "in its panel adds a second copy with its own settings.")
+    for key in S["opt"]:
+        spec = optimizers.spec(key.split("-")[0])
+        lr = S.get(f"{key}.lr")
+        with st.expander(f"{instance_label(key)} · γ = {fmt_number(lr) if lr is not None else '—'}"):
+            st.caption(spec.description)
+            for h in spec.hparams:
+                if h.name == "step_every" and S.get(f"{key}.schedule") != "step":
+                    continue
+                control(h, f"{key}.{h.name}")
+            if key in problems:
+                st.error(md_escape(problems[key]))
+            st.button("Duplicate for A/B", key=f"_dup_{key}", on_click=state.duplicate_run,
+                      args=(S, key), disabled=len(S["opt"]) >= MAX_RUNS or instance_copy(key) > 1)
+
+
+def start_controls() -> None:
+    surf = build_surface(*state.surface_of(S))
+    hx, hy = start_specs(surf)
+    c1, c2 = st.columns(2)
+    c1.number_input("start x₀", min_value=hx.lo, max_value=hx.hi, step=0.1, format="%g", key="x0")
+    c2.number_input("start y₀", min_value=hy.lo, max_value=hy.hi, step=0.1, format="%g", key="y0")
+    b1, b2 = st.columns(2)
+    b1.button("Random", icon=":material/casino:", help="A random start inside the window", on_click=state.random_start, args=(S,), width="stretch")
+    b2.button("Reset", icon=":material/restart_alt:", help="The surface's usual start", on_click=state.default_start, args=(S,), width="stretch")
+    st.select_slider("Steps", options=controls.options(STEPS, S.get("steps")), key="steps",
+                     help="Number of updates. The animation shows at most 200 frames.")
+    st.number_input("Seed (gradient noise)", min_value=0, max_value=int(SEED.hi), step=1, key="seed",
+                    help=SEED.help)
+
+
+def load_preset(name: str) -> None:
+    p = presets.get_preset(name)
+    if p is not None:
+        scn, notes = parse_query({**p.query, "preset": p.name, "view": S.get("view", "explore")})
+        state.seed(S, scn)
+        S[state.NOTES_KEY] = notes
+
+
+# ------------------------------------------------------------------------------------- page
+notes = state.begin(S, _raw_query)
+state.prepare(S)
+problems = state.scenario(S).problems()
+
+with st.sidebar:
+    st.markdown("## :material/sports_score: Optimizer race")
+    st.radio("View", ["explore", "present"], key="view", horizontal=True,
+             format_func=lambda v: {"explore": "Explore", "present": "Present (large type)"}[v])
+    st.markdown("#### Surface")
+    surface_controls()
+    st.markdown("#### Optimizers")
+    optimizer_controls(problems)
+    st.markdown("#### Start and length")
+    start_controls()
+
+scn = state.scenario(S)
+query = state.finish(S, scn)
+if state.read_query(st.query_params) != query:
+    st.query_params.from_dict(query)
+surface = scn.build_surface()
+typo = style.typography(scn.view)
+link = (st.context.url or "").rstrip("/") + "/?" + query_string(query)
+
+st.markdown(style.page_css(scn.view), unsafe_allow_html=True)
+
+head, formula = st.columns([2, 3], vertical_alignment="center")
+head.markdown(f"# {surface_title(scn.surface)}")
+if scn.surface == CUSTOM:
+    formula.code(f"f(x, y) = {scn.expr}", language=None)
+else:
+    formula.latex(f"f(x, y) = {surface.latex}")
+
+preset = presets.get_preset(scn.preset) if scn.preset else None
+if preset is not None:
+    same = parse_query({**preset.query, "preset": preset.name, "view": scn.view})[0].race_key() == scn.race_key()
+    with st.container(border=True):
+        tag = "" if same else " — *changed since it was loaded*"
+        st.markdown(f"**Preset: {md_escape(preset.title)}**{tag}")
+        st.markdown(preset.what_to_look_for)
+        if preset.source:
+            st.caption(preset.source)
+
+if notes:
+    st.warning("**Some parameters of this link could not be used** — each was replaced by its "
+               "default:\n" + "\n".join(f"- {md_escape(n)}" for n in notes), icon=":material/warning:")
+for key, msg in problems.items():
+    st.error(f"**{md_escape(instance_label(key))}** is left out of the race: {md_escape(msg)}")
+
+if not scn.runs:
+    st.info("Pick at least one optimizer in the sidebar to start a race.")
+    st.stop()
+
+with st.spinner("Running the optimizers…"):
+    trajectories = run_cache().trajectories(scn)
+    spec = race_spec(dataclasses.replace(scn, preset=""))
+
+
+def _on_click():
+    state.start_from_selection(S, S.get("race"))
+
+
+st.plotly_chart(Prebuilt(spec), key="race", on_select=_on_click, selection_mode="points",
+                theme=None, config={"displaylogo": False, "scrollZoom": False})
+st.caption("▶ Play runs the race from the start; the speed buttons continue from the current step. "
+           "**Click anywhere on the map to start the race there.** Hover a path for its step and loss; "
+           "click a legend entry to hide a run.")
+
+panel = preset.panel if preset is not None else "race"
+if panel == "steps":
+    st.markdown("#### Effective step size |Δθᵢ| / γ")
+    st.plotly_chart(Prebuilt(steps_spec(scn)), theme=None, key="steps_chart")
+elif panel not in ("race", "diagnostics", "3d"):
+    try:
+        from views import paper_presets
+    except ImportError:
+        paper_presets = None
+    if paper_presets is not None and hasattr(paper_presets, "render_panel"):
+        paper_presets.render_panel(panel, scn, st)
+
+st.markdown("**:material/link: Share this scenario** — this link reproduces the race exactly:")
+st.code(link, language=None, wrap_lines=True)
+
+if scn.view == "present":
+    st.stop()
+
+tab_names = [":material/monitoring: Diagnostics", ":material/landscape: 3-D view",
+             ":material/function: Update rules", ":material/download: Export",
+             ":material/school: Presets"]
+default_tab = {"diagnostics": tab_names[0], "steps": tab_names[0], "3d": tab_names[1]}.get(panel)
+tabs = st.tabs(tab_names, key="tab", on_change="rerun", default=default_tab)
+
+if tabs[0].open:
+    with tabs[0]:
+        normalise = st.toggle("Divide |Δθᵢ| by γ_t (the Adam paper's bound becomes 1)", key="_normalise")
+        st.plotly_chart(Prebuilt(diagnostics_spec(scn, normalise)), theme=None, key="diag")
+        st.caption("Same colours as the race. Bounds (dotted) are the Adam paper's: |Δθᵢ| ≲ γ for the "
+                   "Adam family, the exact AdaMax bound for AdaMax (dashed grey: γ itself).")
+
+if tabs[1].open:
+    with tabs[1]:
+        st.plotly_chart(Prebuilt(surface_spec(scn)), theme=None, key="surface3d")
+        st.caption("Drag to turn the surface. Height is log₁₀(f − f*) where the surface uses "
+                   "log-spaced levels.")
+
+if tabs[2].open:
+    with tabs[2]:
+        for r in scn.runs:
+            st.markdown(f"#### {md_escape(r.label)}")
+            st.latex(rules.rule_latex(r, style.run_color(r.key)))
+            st.latex(rules.values_latex(r))
+            spec_r = optimizers.spec(r.name)
+            st.markdown(spec_r.description + "  \n" + "  \n".join(rules.notes(r)))
+
+if tabs[3].open:
+    with tabs[3]:
+        st.markdown("Everything below reproduces this exact scenario.")
+        c1, c2, c3 = st.columns(3)
+        c1.download_button("Trajectories (CSV)", lambda: export.trajectories_csv(scn, trajectories),
+                           file_name="trajectories.csv", mime="text/csv", width="stretch",
+                           icon=":material/download:")
+        c2.download_button("Trajectories + scenario (JSON)",
+                           lambda: export.trajectories_json(scn, trajectories, link),
+                           file_name="trajectories.json", mime="application/json", width="stretch",
+                           icon=":material/download:")
+        c3.download_button("Animated race (HTML, plays offline)",
+                           lambda: export.race_html(Prebuilt(spec), surface_title(scn.surface)),
+                           file_name="optimizer-race.html", mime="text/html", width="stretch",
+                           icon=":material/movie:",
+                           help="A single ~5 MB file with plotly.js inside: put it on a slide or a "
+                                "course page; no server needed.")
+
+if tabs[4].open:
+    with tabs[4]:
+        for p in presets.all_presets():
+            with st.container(border=True):
+                st.markdown(f"**{md_escape(p.title)}**" + (f" · *{md_escape(p.source)}*" if p.source else ""))
+                st.markdown(p.what_to_look_for)
+                a, b = st.columns([1, 4])
+                a.button("Load", key=f"_preset_{p.name}", on_click=load_preset, args=(p.name,))
+                b.code("?" + query_string({**p.query, "preset": p.name}), language=None)

@@ -1,0 +1,129 @@
+"""The contour background: f sampled once per surface, drawn as banded levels into a PNG.
+
+A PNG under the plot (layout.images) survives Plotly animations, where a contour trace vanishes with
+`redraw: False` (measured; see DESIGN.md). Levels are log-spaced in f − f* where the surface asks
+for it, so a valley floor 10⁻³ deep is as visible as a wall 10³ high.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from .png import palette_png
+
+GRID = 150          # f is evaluated on GRID × GRID points (logistic regression: 256 examples each)
+IMAGE = 600         # the PNG is IMAGE × IMAGE pixels, bilinear from the grid
+LEVELS = 22
+
+# Light bands so coloured paths stand out on a projector: low (deep) values blue-grey, high sand.
+_STOPS = np.array([
+    [143, 170, 199],
+    [186, 207, 224],
+    [222, 233, 240],
+    [243, 241, 232],
+    [246, 229, 205],
+    [240, 212, 182],
+], dtype=float)
+_NAN_COLOR = (215, 215, 215)
+
+
+@dataclass(frozen=True)
+class Field:
+    """f on a regular grid over the window: x (G,), y (G,), f (G, G) with f[j, i] = f(x_i, y_j)."""
+
+    x: np.ndarray
+    y: np.ndarray
+    f: np.ndarray
+    f_star: float          # the surface's minimum, or the grid's for user surfaces
+    log: bool
+
+
+def sample(surface, n: int = GRID) -> Field:
+    (xa, xb), (ya, yb) = surface.window
+    x, y = np.linspace(xa, xb, n), np.linspace(ya, yb, n)
+    X, Y = np.meshgrid(x, y)
+    P = np.stack([X, Y], axis=-1)
+    f = np.concatenate([surface.value(P[i:i + 25]) for i in range(0, n, 25)], axis=0)
+    f = np.where(np.isfinite(f), f, np.nan)
+    finite = f[np.isfinite(f)]
+    grid_min = float(finite.min()) if finite.size else 0.0
+    f_star = surface.f_min if surface.f_min is not None else grid_min
+    f_star = min(f_star, grid_min)
+    return Field(x, y, f, float(f_star), bool(surface.log_levels))
+
+
+def height(field: Field) -> np.ndarray:
+    """What the bands and the 3-D view show: log10(f − f* + δ) or f itself."""
+    if not field.log:
+        return field.f
+    gap = field.f - field.f_star
+    top = np.nanpercentile(gap, 99) if np.isfinite(gap).any() else 1.0
+    delta = max(float(top) * 1e-5, 1e-300)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.log10(np.maximum(gap, 0.0) + delta)
+
+
+def levels(z: np.ndarray, n: int = LEVELS) -> np.ndarray:
+    finite = z[np.isfinite(z)]
+    if finite.size == 0:
+        return np.linspace(0.0, 1.0, n)
+    lo, hi = np.percentile(finite, [0.5, 99.5])
+    if not hi > lo:
+        hi = lo + 1.0
+    return np.linspace(lo, hi, n)
+
+
+def _upsample(z: np.ndarray, size: int) -> np.ndarray:
+    """Bilinear resampling of a (G, G) grid to (size, size); NaN spreads to its neighbours."""
+    g = z.shape[0]
+    t = np.linspace(0, g - 1, size)
+    i0 = np.clip(np.floor(t).astype(int), 0, g - 2)
+    w = (t - i0)
+    rows = z[i0] * (1 - w)[:, None] + z[i0 + 1] * w[:, None]
+    return rows[:, i0] * (1 - w)[None, :] + rows[:, i0 + 1] * w[None, :]
+
+
+def _palette(n: int) -> np.ndarray:
+    """n band colours along the stops, then the same n slightly darker for the level lines."""
+    s = np.linspace(0, len(_STOPS) - 1, n)
+    i = np.clip(np.floor(s).astype(int), 0, len(_STOPS) - 2)
+    w = (s - i)[:, None]
+    fill = _STOPS[i] * (1 - w) + _STOPS[i + 1] * w
+    line = fill * 0.78
+    return np.vstack([fill, line, [_NAN_COLOR]]).round().astype(np.uint8)
+
+
+def banded_png(field: Field, size: int = IMAGE, n_levels: int = LEVELS) -> bytes:
+    z = height(field)
+    edges = levels(z, n_levels)
+    big = _upsample(np.where(np.isfinite(z), z, np.nan), size)
+    band = np.clip(np.searchsorted(edges, big), 0, n_levels - 1)
+    # A level line where the band changes between neighbouring pixels.
+    line = np.zeros_like(band, dtype=bool)
+    line[:, 1:] |= band[:, 1:] != band[:, :-1]
+    line[1:, :] |= band[1:, :] != band[:-1, :]
+    index = np.where(line, band + n_levels, band)
+    index = np.where(np.isfinite(big), index, 2 * n_levels)
+    return palette_png(index[::-1].astype(np.uint8), _palette(n_levels))   # PNG row 0 is the top
+
+
+def png_data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def background_uri(field: Field) -> str:
+    """The banded PNG of `field` as a data URI, computed once per distinct field."""
+    key = hashlib.sha1(field.f.tobytes()).hexdigest() + str(field.log)
+    hit = _URIS.get(key)
+    if hit is None:
+        hit = png_data_uri(banded_png(field))
+        if len(_URIS) > 32:
+            _URIS.pop(next(iter(_URIS)))
+        _URIS[key] = hit
+    return hit
+
+
+_URIS: dict[str, str] = {}

@@ -1,0 +1,87 @@
+"""The update-rules panel: each run's rule in LaTeX with its current numbers put in, plus notes.
+
+Constants (β1, β2, ε, λ, μ, …) are replaced by their values, coloured like the run, so the rule on
+screen is the one being run; γ_t stays a symbol (it changes with the schedule) and its value is
+stated below the rule.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+import optimizers
+from optimizers import schedules
+
+from .scenario import Run
+
+# Hyperparameters whose symbol is worth replacing by its number in the rule.
+_SUBSTITUTE = {"beta1", "beta2", "eps", "weight_decay", "momentum", "dampening", "alpha",
+               "lr_decay", "momentum_decay", "initial_accumulator_value"}
+
+
+def latex_number(v: float) -> str:
+    v = float(v)
+    if v == 0:
+        return "0"
+    e = math.floor(math.log10(abs(v)))
+    if -3 <= e <= 4:
+        return f"{v:.6g}"
+    m = v / 10 ** e
+    if abs(m - round(m)) < 1e-9:
+        m = round(m)
+    return (r"10^{%d}" % e) if m == 1 else (r"%s\times 10^{%d}" % (f"{m:.3g}", e))
+
+
+def rule_latex(run: Run, color: str = "#1f5fd1") -> str:
+    spec = optimizers.spec(run.name)
+    tex = spec.latex.strip()
+    hp = run.hp_dict
+    for h in spec.hparams:
+        if h.name not in _SUBSTITUTE or not h.symbol:
+            continue
+        if run.name == "sgd" and h.name == "momentum" and hp["momentum"] == 0:
+            continue
+        value = r"{\color{%s}%s}" % (color, latex_number(hp[h.name]))
+        tex = re.sub(re.escape(h.symbol) + r"(?![A-Za-z0-9])", lambda _m: value, tex)
+    return tex
+
+
+def values_latex(run: Run) -> str:
+    spec = optimizers.spec(run.name)
+    hp = run.hp_dict
+    parts = [r"\gamma_t = %s\cdot\eta_t" % latex_number(hp["lr"])]
+    sched = schedules.LATEX.get(hp["schedule"], "")
+    if sched:
+        parts.append(sched.replace("T", r"T").replace("k", str(hp.get("step_every", "k")))
+                     if hp["schedule"] == "step" else sched)
+    if hp.get("warmup"):
+        parts.append(r"\text{warm-up over } %d \text{ steps}" % hp["warmup"])
+    return r",\quad ".join(parts)
+
+
+def notes(run: Run) -> list[str]:
+    spec = optimizers.spec(run.name)
+    hp = run.hp_dict
+    out = []
+    if "decay" in hp:
+        if hp["decay"] == "lr":
+            out.append("Weight decay convention: **decay = lr** — each step shrinks θ by γ_t·λ "
+                       "(torch / optax AdamW).")
+        else:
+            out.append("Weight decay convention: **decay = schedule** — each step shrinks θ by η_t·λ, "
+                       "independent of the learning rate (Loshchilov & Hutter, Alg. 2).")
+    elif "weight_decay" in hp and hp["weight_decay"]:
+        if run.name == "lion":
+            out.append("Weight decay is decoupled: θ shrinks by γ_t·λ outside the sign step.")
+        else:
+            out.append("Weight decay is L2: λθ is added to the gradient, so it passes through "
+                       "the adaptive scaling (for Adam this is Adam-ℓ2, not AdamW).")
+    if run.name in ("sgd", "momentum", "nesterov"):
+        kind = ("plain gradient descent" if hp["momentum"] == 0 else
+                "Nesterov momentum" if hp["nesterov"] else "heavy-ball momentum")
+        out.append(f"With these settings this is {kind}.")
+    if hp.get("amsgrad") and run.name != "amsgrad":
+        out.append("AMSGrad is on: v̂ uses the running maximum of v.")
+    if spec.paper:
+        out.append(f"Source: {spec.paper}.")
+    return out

@@ -1,0 +1,70 @@
+"""Trajectories for a scenario, cached one run at a time.
+
+Runs are independent (common random numbers: a run's path does not depend on which others are in
+the batch), so each is cached under its own key. After one hyperparameter changes only that run is
+recomputed; when several are missing they are computed in one batched loop, which costs little
+more than one run.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+import optimizers
+
+from .scenario import Run, Scenario, make_optimizer
+
+# Rows kept across all cached trajectories: each row is ~72 bytes (points, losses, gradients and
+# the Adam moments), so this holds ~150 MB at most.
+MAX_CACHED_ROWS = 2_000_000
+
+
+class RunCache:
+    def __init__(self, max_rows: int = MAX_CACHED_ROWS):
+        self.max_rows = max_rows
+        self._store: OrderedDict[tuple, optimizers.Trajectory] = OrderedDict()
+        self._rows = 0
+        self._lock = threading.Lock()
+        self.computed = 0           # runs computed so far (tests check that hits cost nothing)
+
+    @staticmethod
+    def key(s: Scenario, run: Run) -> tuple:
+        return (s.surface, s.params, s.expr, run.name, run.hp, s.x0, s.y0, s.steps, s.seed)
+
+    def trajectories(self, s: Scenario) -> dict[str, optimizers.Trajectory]:
+        """{run key: Trajectory} for every run of `s` whose hyperparameters are valid."""
+        bad = s.problems()
+        runs = [r for r in s.runs if r.key not in bad]
+        out, missing = {}, []
+        with self._lock:
+            for r in runs:
+                tr = self._store.get(self.key(s, r))
+                if tr is None:
+                    missing.append(r)
+                else:
+                    self._store.move_to_end(self.key(s, r))
+                    out[r.key] = tr
+        if missing:
+            surface = s.build_surface()
+            trs = optimizers.run([make_optimizer(r) for r in missing], surface, start=s.start,
+                                 steps=s.steps, seed=s.seed, diagnostics=True)
+            with self._lock:
+                self.computed += len(missing)
+                for r, tr in zip(missing, trs):
+                    k = self.key(s, r)
+                    if k not in self._store:
+                        self._store[k] = tr
+                        self._rows += tr.points.shape[0]
+                    out[r.key] = tr
+                self._evict()
+        return {r.key: out[r.key] for r in runs}
+
+    def _evict(self):
+        while self._rows > self.max_rows and len(self._store) > 1:
+            _, tr = self._store.popitem(last=False)
+            self._rows -= tr.points.shape[0]
+
+    def clear(self):
+        with self._lock:
+            self._store.clear()
+            self._rows = 0

@@ -1,0 +1,502 @@
+"""The scenario: everything one race depends on, and its URL form (a public interface).
+
+A `Scenario` is immutable and hashable, so it keys the caches. `parse_query` reads a raw query
+string — any text at all — into a Scenario plus one plain-text note per parameter it could not use
+(that parameter falls back to its default). `to_query` writes the canonical form back, leaving
+defaults out; `to_query(s, explicit=True)` writes every parameter (presets, exports).
+Round trip: `parse_query(to_query(s)) == (s, [])`.
+
+URL contract (v=1): v, surface, the surface's parameters by name, expr (surface=custom), opt once per
+selected optimizer (a second/third copy of one optimizer is `adam-2`, `adam-3`), `<opt>.<hp>`, x0, y0,
+steps, seed, view (`present`), preset.
+"""
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any, Mapping, Sequence
+from urllib.parse import urlencode
+
+import optimizers
+import surfaces
+from surfaces.params import HParam
+
+SCHEMA_VERSION = "1"
+CUSTOM = "custom"
+DEFAULT_SURFACE = "rosenbrock"
+DEFAULT_OPTS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")
+DEFAULT_STEPS = 1000
+DEFAULT_SEED = 0
+DEFAULT_EXPR = "x**2 + 3*y**2 + 2*sin(2*x)*sin(2*y)"
+VIEWS = ("explore", "present")
+MAX_RUNS = 12
+MAX_COPIES = 3                 # adam, adam-2, adam-3
+MAX_VALUE_CHARS = 40           # a number or a name; `expr` has the parser's own limit
+MAX_KEY_CHARS = 60
+MAX_NOTES = 25
+
+STEPS = HParam("steps", DEFAULT_STEPS, 1, optimizers.MAX_STEPS, kind="int", help="number of updates")
+SEED = HParam("seed", DEFAULT_SEED, 0, 999_999, kind="int",
+              help="seed of the gradient noise (the same seed gives every run the same draws)")
+
+# [0-9], not \d: Python's \d also matches digits such as '１' or '٣'.
+_FLOAT_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
+_INT_RE = re.compile(r"[+-]?[0-9]{1,12}")
+_INSTANCE_RE = re.compile(r"([a-z][a-z0-9_]*)(?:-([0-9]))?")
+
+
+# --------------------------------------------------------------------------------- the model
+@dataclass(frozen=True)
+class Run:
+    """One optimizer in the race: `key` is its URL id (adam, adam-2), `hp` every hyperparameter."""
+
+    key: str
+    name: str
+    hp: tuple[tuple[str, Any], ...]
+
+    @property
+    def copy(self) -> int:
+        return instance_copy(self.key)
+
+    @property
+    def label(self) -> str:
+        return instance_label(self.key)
+
+    @property
+    def hp_dict(self) -> dict:
+        return dict(self.hp)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    surface: str = DEFAULT_SURFACE
+    params: tuple[tuple[str, Any], ...] = ()      # the surface's parameters, all of them
+    expr: str = ""                                # surface == "custom" only
+    runs: tuple[Run, ...] = ()
+    x0: float = math.nan
+    y0: float = math.nan
+    steps: int = DEFAULT_STEPS
+    seed: int = DEFAULT_SEED
+    view: str = "explore"
+    preset: str = ""
+
+    @property
+    def params_dict(self) -> dict:
+        return dict(self.params)
+
+    @property
+    def start(self) -> tuple[float, float]:
+        return (self.x0, self.y0)
+
+    def build_surface(self):
+        return build_surface(self.surface, self.params, self.expr)
+
+    def run(self, key: str) -> Run:
+        for r in self.runs:
+            if r.key == key:
+                return r
+        raise KeyError(key)
+
+    def problems(self) -> dict[str, str]:
+        """Runs whose hyperparameters do not go together (e.g. Nesterov without momentum)."""
+        out = {}
+        for r in self.runs:
+            try:
+                make_optimizer(r)
+            except ValueError as e:
+                out[r.key] = str(e)
+        return out
+
+    def race_key(self) -> tuple:
+        """What the trajectories depend on (not the view or the preset tag)."""
+        return (self.surface, self.params, self.expr, self.runs, self.x0, self.y0, self.steps, self.seed)
+
+
+def instance_base(key: str) -> str:
+    return key.split("-", 1)[0]
+
+
+def instance_copy(key: str) -> int:
+    return int(key.split("-", 1)[1]) if "-" in key else 1
+
+
+def instance_key(name: str, copy: int) -> str:
+    return name if copy == 1 else f"{name}-{copy}"
+
+
+def instance_label(key: str) -> str:
+    title = optimizers.spec(instance_base(key)).title
+    copy = instance_copy(key)
+    return title if copy == 1 else f"{title} {'ABC'[copy - 1]}"
+
+
+@functools.lru_cache(maxsize=64)
+def build_surface(name: str, params: tuple, expr: str = ""):
+    if name == CUSTOM:
+        return surfaces.from_expression(expr, **dict(params))
+    return surfaces.get(name, **dict(params))
+
+
+def make_optimizer(run: Run):
+    return optimizers.get(run.name, label=run.label, **run.hp_dict)
+
+
+def surface_specs(name: str) -> tuple[HParam, ...]:
+    return tuple(surfaces.param_specs(name))
+
+
+def run_defaults(name: str, surface) -> dict:
+    """An optimizer's hyperparameters by default on `surface`: the registry's, with the learning
+    rate the surface suggests for the optimizer's family (a good first picture)."""
+    spec = optimizers.spec(name)
+    d = dict(spec.defaults)
+    d["lr"] = float(surface.lr_hints[spec.family])
+    return d
+
+
+def start_specs(surface) -> tuple[HParam, HParam]:
+    """x0, y0: anywhere within the window widened by its own size on each side."""
+    (xa, xb), (ya, yb) = surface.window
+    wx, wy = xb - xa, yb - ya
+    return (HParam("x0", float(surface.start[0]), xa - wx, xb + wx, help="start x"),
+            HParam("y0", float(surface.start[1]), ya - wy, yb + wy, help="start y"))
+
+
+def default_scenario(surface: str = DEFAULT_SURFACE, expr: str = "") -> Scenario:
+    specs = surface_specs(surface)
+    params = tuple((h.name, h.default) for h in specs)
+    expr = (expr or DEFAULT_EXPR) if surface == CUSTOM else ""
+    s = build_surface(surface, params, expr)
+    runs = tuple(Run(n, n, tuple(run_defaults(n, s).items())) for n in DEFAULT_OPTS)
+    return Scenario(surface, params, expr, runs, float(s.start[0]), float(s.start[1]))
+
+
+# ------------------------------------------------------------------------------ formatting
+def fmt_number(v) -> str:
+    """Canonical text of a number: the shortest that reads back to the same float."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    v = float(v)
+    if v == 0:
+        return "0"
+    if v.is_integer() and abs(v) < 1e16:
+        return str(int(v))
+    return repr(v)
+
+
+def fmt_value(v) -> str:
+    if isinstance(v, str):
+        return v
+    return fmt_number(v)
+
+
+def _same(a, b) -> bool:
+    return type(a) is type(b) and a == b or (isinstance(a, (int, float)) and not isinstance(a, bool)
+                                              and isinstance(b, (int, float)) and not isinstance(b, bool)
+                                              and float(a) == float(b))
+
+
+def _shown(text: str, limit: int = 32) -> str:
+    """A user-supplied string made safe to quote in a message: short, printable, on one line."""
+    t = "".join(c if c.isprintable() else "�" for c in text)
+    return repr(t[:limit] + "…") if len(t) > limit else repr(t)
+
+
+# ----------------------------------------------------------------------------- the codec
+def to_query(s: Scenario, explicit: bool = False) -> dict[str, str | list[str]]:
+    """The URL parameters of `s`, in a fixed order. Defaults are left out unless `explicit`."""
+    surface = s.build_surface()
+    q: dict[str, str | list[str]] = {"v": SCHEMA_VERSION}
+    if explicit or s.surface != DEFAULT_SURFACE:
+        q["surface"] = s.surface
+    for h in surface_specs(s.surface):
+        v = s.params_dict[h.name]
+        if explicit or not _same(v, h.default):
+            q[h.name] = fmt_value(v)
+    if s.surface == CUSTOM:
+        q["expr"] = s.expr
+    keys = [r.key for r in s.runs]
+    if explicit or tuple(keys) != DEFAULT_OPTS:
+        q["opt"] = keys if keys else [""]
+    for r in s.runs:
+        d = run_defaults(r.name, surface)
+        for k, v in r.hp:
+            if explicit or not _same(v, d[k]):
+                q[f"{r.key}.{k}"] = fmt_value(v)
+    for name, v, d in (("x0", s.x0, surface.start[0]), ("y0", s.y0, surface.start[1])):
+        if explicit or not _same(v, float(d)):
+            q[name] = fmt_number(v)
+    if explicit or s.steps != DEFAULT_STEPS:
+        q["steps"] = str(s.steps)
+    if explicit or s.seed != DEFAULT_SEED:
+        q["seed"] = str(s.seed)
+    if s.view != "explore":
+        q["view"] = s.view
+    if s.preset:
+        q["preset"] = s.preset
+    return q
+
+
+def query_string(q: Mapping[str, str | Sequence[str]]) -> str:
+    return urlencode(q, doseq=True)
+
+
+def parse_value(h: HParam, text: str, key: str):
+    """One URL value for parameter `h`, or ValueError with a message naming `key`."""
+    if len(text) > MAX_VALUE_CHARS:
+        raise ValueError(f"{key}: the value is {len(text)} characters long; ignored")
+    if h.kind == "bool":
+        low = text.strip().lower()
+        if low not in ("true", "false", "1", "0"):
+            raise ValueError(f"{key}: {_shown(text)} is not true or false")
+        return low in ("true", "1")
+    if h.kind == "choice":
+        if text not in h.choices:
+            raise ValueError(f"{key}: {_shown(text)} is not one of {', '.join(map(str, h.choices))}")
+        return text
+    if h.kind == "int":
+        if not _INT_RE.fullmatch(text):
+            raise ValueError(f"{key}: {_shown(text)} is not a whole number (digits 0-9 only)")
+        value = int(text)
+    else:
+        if not _FLOAT_RE.fullmatch(text):
+            raise ValueError(f"{key}: {_shown(text)} is not a number")
+        value = float(text)
+        if not math.isfinite(value):
+            raise ValueError(f"{key}: {_shown(text)} is too large (not a finite number)")
+    try:
+        return h.check(value)
+    except ValueError:
+        raise ValueError(f"{key}: {fmt_number(value)} is out of range; valid: {h.range_text()}") from None
+
+
+@dataclass
+class _Reader:
+    """Hands out the raw values one key at a time and collects notes about what it refused."""
+
+    raw: dict[str, list[str]]
+    surface: str = DEFAULT_SURFACE
+    notes: list[str] = field(default_factory=list)
+    used: set = field(default_factory=set)
+
+    def note(self, msg: str):
+        self.notes.append(msg)
+
+    def multi(self, key: str) -> list[str] | None:
+        self.used.add(key)
+        return self.raw.get(key)
+
+    def one(self, key: str, default: str = "") -> str | None:
+        vals = self.multi(key)
+        if vals is None:
+            return None
+        if len(set(vals)) > 1:
+            using = f" ({default})" if default else ""
+            self.note(f"{key}: given {len(vals)} times with different values; using the default{using}")
+            return None
+        return vals[0]
+
+    def value(self, key: str, h: HParam, default):
+        text = self.one(key, fmt_value(default))
+        if text is None:
+            return default
+        try:
+            return parse_value(h, text, key)
+        except ValueError as e:
+            self.note(f"{e}; using the default ({fmt_value(default)})")
+            return default
+
+
+def _normalise(raw: Mapping[str, Any]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for k, v in raw.items():
+        vals = [v] if isinstance(v, str) else [str(x) for x in v]
+        out.setdefault(str(k), []).extend(vals)
+    return out
+
+
+def parse_query(raw: Mapping[str, str | Sequence[str]]) -> tuple[Scenario, list[str]]:
+    """A scenario from URL parameters, whatever they contain, and a note per refused parameter."""
+    r = _Reader(_normalise(raw))
+
+    v = r.one("v")
+    if v is not None and v != SCHEMA_VERSION:
+        r.note(f"v: this link has schema version {_shown(v)}; this app reads v={SCHEMA_VERSION}, "
+               "so the link was read as v=1 — check the result")
+
+    surface = r.one("surface")
+    if surface is None:
+        surface = DEFAULT_SURFACE
+    elif surface not in surfaces.names() and surface != CUSTOM:
+        r.note(f"surface: unknown surface {_shown(surface)}; showing {DEFAULT_SURFACE} "
+               f"(choose one of {', '.join(surfaces.names())}, or custom)")
+        surface = DEFAULT_SURFACE
+
+    expr = ""
+    if surface == CUSTOM:
+        text = r.one("expr")
+        expr = DEFAULT_EXPR
+        if text is None:
+            r.note(f"expr: surface=custom needs an expression; using {DEFAULT_EXPR}")
+        else:
+            from surfaces.expression import parse
+            try:
+                expr = parse(text).text
+            except ValueError as e:
+                r.note(f"expr: {e}; using {DEFAULT_EXPR}")
+
+    r.surface = surface
+    params = []
+    for h in surface_specs(surface):
+        params.append((h.name, r.value(h.name, h, h.default)))
+    params = tuple(params)
+    surf = build_surface(surface, params, expr)
+
+    keys = _parse_opts(r)
+    runs = []
+    for key in keys:
+        name = instance_base(key)
+        spec = optimizers.spec(name)
+        d = run_defaults(name, surf)
+        given = {}
+        for h in spec.hparams:
+            k = f"{key}.{h.name}"
+            if k in r.raw:
+                given[h.name] = r.value(k, h, d[h.name])
+        hp = {**d, **given}
+        try:
+            optimizers.get(name, **hp)
+        except ValueError as e:
+            r.note(f"{key}: {e}; using its defaults for {', '.join(sorted(given))}")
+            hp = d
+        runs.append(Run(key, name, tuple((h.name, hp[h.name]) for h in spec.hparams)))
+
+    hx, hy = start_specs(surf)
+    x0 = r.value("x0", hx, hx.default)
+    y0 = r.value("y0", hy, hy.default)
+    steps = r.value("steps", STEPS, DEFAULT_STEPS)
+    seed = r.value("seed", SEED, DEFAULT_SEED)
+
+    view = r.one("view")
+    if view is None:
+        view = "explore"
+    elif view not in VIEWS:
+        r.note(f"view: {_shown(view)} is not a view; valid: present (or leave it out)")
+        view = "explore"
+
+    preset = r.one("preset") or ""
+    if preset:
+        from .presets import preset_names
+        if preset not in preset_names():
+            r.note(f"preset: unknown preset {_shown(preset)}; ignored")
+            preset = ""
+
+    _unknown(r, keys)
+    s = Scenario(surface, params, expr, tuple(runs), float(x0), float(y0), int(steps), int(seed),
+                 view, preset)
+    notes = r.notes
+    if len(notes) > MAX_NOTES:
+        notes = notes[:MAX_NOTES] + [f"… and {len(notes) - MAX_NOTES} more problems"]
+    return s, notes
+
+
+def _parse_opts(r: _Reader) -> list[str]:
+    vals = r.multi("opt")
+    if vals is None:
+        return list(DEFAULT_OPTS)
+    keys: list[str] = []
+    for text in vals:
+        if text == "":
+            continue
+        m = _INSTANCE_RE.fullmatch(text) if len(text) <= MAX_VALUE_CHARS else None
+        if m is None or m.group(1) not in optimizers.names() or not (
+                m.group(2) is None or 2 <= int(m.group(2)) <= MAX_COPIES):
+            r.note(f"opt: unknown optimizer {_shown(text)} ignored (choose from "
+                   f"{', '.join(optimizers.names())}; a second or third copy is name-2, name-3)")
+            continue
+        if text in keys:
+            r.note(f"opt: {text} is listed twice; kept once")
+            continue
+        if len(keys) >= MAX_RUNS:
+            r.note(f"opt: at most {MAX_RUNS} optimizers race at once; {text} and the rest were dropped")
+            break
+        keys.append(text)
+    return keys
+
+
+def _unknown(r: _Reader, keys: list[str]) -> None:
+    unknown = [k for k in r.raw if k not in r.used]
+    names = set(keys)
+    for k in unknown[:10]:
+        shown = _shown(k, 24) if len(k) <= MAX_KEY_CHARS else f"a {len(k)}-character name"
+        base = k.split(".", 1)[0]
+        if "." in k and _INSTANCE_RE.fullmatch(base) and instance_base(base) in optimizers.names():
+            if base not in names:
+                r.note(f"{shown}: ignored because {base} is not among the selected optimizers")
+            else:
+                hp = k.split(".", 1)[1]
+                valid = ", ".join(h.name for h in optimizers.spec(instance_base(base)).hparams)
+                r.note(f"{shown}: {instance_base(base)} has no hyperparameter {_shown(hp, 24)} "
+                       f"(it takes {valid}); ignored")
+        elif k == "expr":
+            r.note("expr: only used with surface=custom; ignored")
+        elif any(k in {h.name for h in surface_specs(n)} for n in surfaces.names()):
+            r.note(f"{shown}: not a parameter of the {r.surface} surface; ignored")
+        else:
+            r.note(f"{shown}: unknown parameter; ignored")
+    if len(unknown) > 10:
+        r.note(f"… and {len(unknown) - 10} more unknown parameters ignored")
+
+
+# ------------------------------------------------------------------------------ presets
+@dataclass(frozen=True)
+class Preset:
+    """A complete scenario with a title and what to look for (a lecturer can read it aloud)."""
+
+    name: str            # url-safe id, e.g. "rosenbrock-race"
+    title: str
+    what_to_look_for: str
+    query: dict          # the complete scenario as URL parameters, every parameter explicit
+    source: str = ""     # paper and section, e.g. "Kingma & Ba 2015, §6.4"
+    panel: str = "race"  # race | diagnostics | steps | 3d | a panel the paper-presets module draws
+
+
+def preset_url(preset: Preset) -> str:
+    return "?" + query_string({**preset.query, "preset": preset.name})
+
+
+def explicit_query(surface: str = DEFAULT_SURFACE, runs: Sequence = DEFAULT_OPTS, *,
+                   params: Mapping | None = None, expr: str | None = None,
+                   start: tuple[float, float] | None = None, steps: int = DEFAULT_STEPS,
+                   seed: int = DEFAULT_SEED) -> dict:
+    """A preset's complete query: every parameter written out, checked like a link.
+
+    runs: instance keys ("adam", "adam-2") or (key, {hp: value}) pairs; unspecified hyperparameters
+    take their defaults on this surface. Raises ValueError listing anything that does not parse.
+    """
+    q: dict[str, Any] = {"v": SCHEMA_VERSION, "surface": surface}
+    if expr is not None:
+        q["expr"] = expr
+    for k, v in (params or {}).items():
+        q[k] = fmt_value(v)
+    q["opt"] = []
+    for item in runs:
+        key, hp = (item, {}) if isinstance(item, str) else item
+        q["opt"].append(key)
+        for k, v in hp.items():
+            q[f"{key}.{k}"] = fmt_value(v)
+    if start is not None:
+        q["x0"], q["y0"] = fmt_number(start[0]), fmt_number(start[1])
+    q["steps"], q["seed"] = str(steps), str(seed)
+    s, notes = parse_query(q)
+    if notes:
+        raise ValueError("; ".join(notes))
+    return to_query(s, explicit=True)
+
+
+def with_start(s: Scenario, x0: float, y0: float) -> Scenario:
+    return replace(s, x0=float(x0), y0=float(y0))

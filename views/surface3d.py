@@ -1,0 +1,72 @@
+"""The 3-D view: the surface as a height field with every path drawn on it.
+
+Height is log10(f − f* + δ) on surfaces whose interesting part spans decades (Rosenbrock's valley
+floor would be invisible on a linear axis), f itself otherwise; the paths use the same transform and
+float slightly above the surface so they are not hidden inside it.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import background, style
+from .figure import Prebuilt, f4, f4_2d
+from .scenario import Scenario
+
+GRID = 75
+MAX_PATH_POINTS = 600
+
+
+def _transform(field: background.Field, f: np.ndarray) -> np.ndarray:
+    if not field.log:
+        return f
+    gap = field.f - field.f_star
+    top = np.nanpercentile(gap, 99) if np.isfinite(gap).any() else 1.0
+    delta = max(float(top) * 1e-5, 1e-300)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.log10(np.maximum(f - field.f_star, 0.0) + delta)
+
+
+def surface_figure(s: Scenario, trajectories: dict, field: background.Field | None = None) -> Prebuilt:
+    surface = s.build_surface()
+    field = field or background.sample(surface)
+    typo = style.typography(s.view)
+    step = max(1, len(field.x) // GRID)
+    x, y = field.x[::step], field.y[::step]
+    z = _transform(field, field.f[::step, ::step])
+    zmin, zmax = np.nanmin(z), np.nanpercentile(z, 99.5)
+    lift = 0.01 * (zmax - zmin)
+    data = [{
+        "type": "surface", "x": f4(x), "y": f4(y), "z": f4_2d(np.clip(z, None, zmax)),
+        "colorscale": [[0, "#5f86b0"], [0.35, "#c5d9e8"], [0.65, "#f4efe4"], [1, "#e9c9a7"]],
+        "showscale": False, "opacity": 0.92, "name": surface.title,
+        "contours": {"z": {"show": True, "usecolormap": False, "color": "#7a7a7a", "width": 1,
+                           "start": float(zmin), "end": float(zmax),
+                           "size": float((zmax - zmin) / 20) or 1.0}},
+        "hovertemplate": "(%{x:.3g}, %{y:.3g})<extra></extra>",
+    }]
+    for r in s.runs:
+        tr = trajectories.get(r.key)
+        if tr is None:
+            continue
+        k = max(1, int(np.ceil(len(tr.points) / MAX_PATH_POINTS)))
+        P = tr.points[::k]
+        L = tr.losses[::k]
+        (xa, xb), (ya, yb) = surface.window
+        inside = (P[:, 0] >= xa) & (P[:, 0] <= xb) & (P[:, 1] >= ya) & (P[:, 1] <= yb)
+        zz = np.where(inside, np.clip(_transform(field, L), zmin, zmax) + lift, np.nan)
+        color = style.run_color(r.key)
+        data.append({"type": "scatter3d", "mode": "lines", "x": f4(P[:, 0]), "y": f4(P[:, 1]),
+                     "z": f4(zz), "name": r.label, "line": {"color": color, "width": 6},
+                     "hovertemplate": f"{r.label}<br>(%{{x:.3g}}, %{{y:.3g}})<extra></extra>"})
+    zlabel = "log₁₀(f − f*)" if field.log else "f"
+    layout = {
+        "height": 680 if s.view != "present" else 820, "margin": {"l": 0, "r": 0, "t": 10, "b": 0},
+        "font": {"size": typo.base, "family": "Inter, 'Source Sans Pro', Arial, sans-serif"},
+        "paper_bgcolor": "white",
+        "scene": {"xaxis": {"title": {"text": "x"}}, "yaxis": {"title": {"text": "y"}},
+                  "zaxis": {"title": {"text": zlabel}}, "aspectmode": "manual",
+                  "aspectratio": {"x": 1, "y": 1, "z": 0.55},
+                  "camera": {"eye": {"x": -1.4, "y": -1.5, "z": 1.0}}},
+        "legend": {"x": 0, "y": 1, "bgcolor": "rgba(255,255,255,0.8)"},
+    }
+    return Prebuilt({"data": data, "layout": layout})
