@@ -597,7 +597,8 @@ def scale_free_data(query: Mapping) -> dict:
                      "max_rel_diff": _max_rel_diff(a.points, b.points),
                      "end_distance": float(np.linalg.norm(a.points[-1] - b.points[-1])),
                      "diverged": (a.diverged_at, b.diverged_at)})
-    return {"scale": (cx, cy), "rows": rows, "surface": plain_s}
+    return {"scale": (cx, cy), "rows": rows, "contour": _contour(plain_s),
+            "window": plain_s.window, "minima": plain_s.minima}
 
 
 def _label(r: Run) -> str:
@@ -629,7 +630,7 @@ def _contour(surface, n: int = 90) -> dict:
 def scale_free_figure(data: dict):
     import plotly.graph_objects as go
     fig = go.Figure()
-    fig.add_trace(_contour(data["surface"]))
+    fig.add_trace(data["contour"])
     for row in data["rows"]:
         c = _colour(row["key"])
         a, b = row["plain"], row["scaled"]
@@ -638,10 +639,10 @@ def scale_free_figure(data: dict):
         fig.add_trace(go.Scatter(x=b[:, 0], y=b[:, 1], mode="lines",
                                  name=f"{row['label']}: rescaled ∇f", legendgroup=row["key"],
                                  line=dict(color=c, width=1.5, dash="dot")))
-    for m in data["surface"].minima:
+    for m in data["minima"]:
         fig.add_trace(go.Scatter(x=[m[0]], y=[m[1]], mode="markers", name="minimum",
                                  marker=dict(symbol="star", size=14, color="black")))
-    (xa, xb), (ya, yb) = data["surface"].window
+    (xa, xb), (ya, yb) = data["window"]
     cx, cy = data["scale"]
     fig.update_layout(title=f"Paths with ∇f (thick, faint) and with c ⊙ ∇f, c = ({cx:g}, {cy:g}) "
                             "(dotted)", xaxis=dict(range=[xa, xb], title="x"),
@@ -966,11 +967,15 @@ def _step_bound_cached(key, sparse):
 def render_panel(panel: str, query: Mapping, st) -> None:
     """Draw a paper preset's custom panel into `st` (the streamlit module or any container).
 
-    `query` is the page's current URL query (the preset's, or the user's edit of it). Panels the
-    app draws itself ("race", "diagnostics", …) and unknown names draw nothing.
+    `query` is the page's current URL query (the preset's, or the user's edit of it) — or the
+    app's views.scenario.Scenario, read through its explicit URL form. Panels the app draws itself
+    ("race", "diagnostics", …) and unknown names draw nothing.
     """
     if panel not in PANELS:
         return
+    if not isinstance(query, Mapping):       # the app's Scenario object: its explicit URL form
+        from views.scenario import to_query
+        query = to_query(query, explicit=True)
     try:
         parse_scenario(query)
     except ValueError as e:
