@@ -171,12 +171,17 @@ link = (st.context.url or "").rstrip("/") + "/?" + query_string(query)
 
 st.markdown(style.page_css(scn.view), unsafe_allow_html=True)
 
-head, formula = st.columns([2, 3], vertical_alignment="center")
-head.markdown(f"# {surface_title(scn.surface)}")
-if scn.surface == CUSTOM:
-    formula.code(f"f(x, y) = {scn.expr}", language=None)
+if scn.view == "present":      # one compact line: the race should fit a projector's screen
+    formula_md = (f"`f(x, y) = {scn.expr}`" if scn.surface == CUSTOM
+                  else f"$f(x, y) = {surface.latex}$")
+    st.markdown(f"### {surface_title(scn.surface)} &nbsp; {formula_md}")
 else:
-    formula.latex(f"f(x, y) = {surface.latex}")
+    head, formula = st.columns([2, 3], vertical_alignment="center")
+    head.markdown(f"# {surface_title(scn.surface)}")
+    if scn.surface == CUSTOM:
+        formula.code(f"f(x, y) = {scn.expr}", language=None)
+    else:
+        formula.latex(f"f(x, y) = {surface.latex}")
 
 preset = presets.get_preset(scn.preset) if scn.preset else None
 if preset is not None:
@@ -283,6 +288,8 @@ if tabs[4].open:
             with st.container(border=True):
                 st.markdown(f"**{md_escape(p.title)}**" + (f" · *{md_escape(p.source)}*" if p.source else ""))
                 st.markdown(p.what_to_look_for)
-                a, b = st.columns([1, 4])
-                a.button("Load", key=f"_preset_{p.name}", on_click=load_preset, args=(p.name,))
-                b.code("?" + query_string({**p.query, "preset": p.name}), language=None)
+                a, b = st.columns([1, 5], vertical_alignment="center")
+                a.button("Load", key=f"_preset_{p.name}", on_click=load_preset, args=(p.name,),
+                         icon=":material/play_arrow:", type="primary")
+                b.markdown(f"[Open as a link]({presets.preset_url(p)}) · shows: "
+                           f"{ {'race': 'the race', 'diagnostics': 'the diagnostics', 'steps': 'step sizes', '3d': 'the 3-D view'}.get(p.panel, p.panel) }")

@@ -439,7 +439,9 @@ PAPER_PRESETS: list[Preset] = [
             "this run AdaMax's third step is 1.00017α, just above α and well below its bound. "
             "Switch on the sparse gradient: when a coordinate's gradient has been zero for a long "
             "time and then appears, Adam's step jumps above α towards α(1−β1)/√(1−β2) ≈ 3.2α, "
-            "the paper's sparse-case bound."),
+            "the paper's sparse-case bound. (The x-steps rise above α then too: each sudden "
+            "y-move changes the x-gradient abruptly, and the bound ≈ α holds only while the "
+            "gradient's scale changes slowly.)"),
         query=_STEP_BOUND,
         source="Kingma & Ba 2015, Adam, §2.1 (effective step size) and §7.1 (AdaMax)",
         panel="step_bound"),
@@ -502,8 +504,8 @@ PAPER_PRESETS: list[Preset] = [
             "each coordinate, and its path — and even its end point — moves (by about 0.5 here). "
             "Scale-freeness is what lets AdamW ignore how badly each coordinate is scaled."),
         query=_ADAMW_SCALE,
-        source="Loshchilov & Hutter 2019 (AdamW); Zhuang, Liu et al. 2022, scale-freeness of "
-               "AdamW (§3)",
+        source="Loshchilov & Hutter 2019 (AdamW); Zhuang, Liu, Cutkosky & Orabona 2022, "
+               "'Understanding AdamW through proximal methods and scale-freeness'",
         panel="scale_free"),
     Preset(
         name="adamw-vs-adamprox",
@@ -517,8 +519,8 @@ PAPER_PRESETS: list[Preset] = [
             "from Adam without decay): about 0.15% at γλ = 1e-3, growing steadily as λ is "
             "raised to γλ = 0.1."),
         query=_PROX,
-        source="Zhuang, Liu et al. 2022, 'Understanding AdamW through proximal methods and "
-               "scale-freeness', §2",
+        source="Zhuang, Liu, Cutkosky & Orabona 2022, 'Understanding AdamW through proximal "
+               "methods and scale-freeness' (AdamW as an approximate proximal method)",
         panel="prox_gap"),
     Preset(
         name="adamw-condition-number",
@@ -534,7 +536,7 @@ PAPER_PRESETS: list[Preset] = [
             "direction is no longer a coordinate: the per-coordinate rescaling cannot find it, "
             "and Adam slows down with κ as well."),
         query=_CONDITION,
-        source="Zhuang, Liu et al. 2022, §4 (scale-freeness and the condition number); "
+        source="Zhuang, Liu, Cutkosky & Orabona 2022 (scale-freeness and the condition number); "
                "Kingma & Ba 2015, §2.1",
         panel="condition"),
 ]

@@ -230,6 +230,8 @@ def race_figure(s: Scenario, trajectories: dict, surface=None, field=None) -> Pr
             fdata.append({"type": "scatter", "x": [hx], "y": [hy]})
         frames.append({"name": str(int(k)), "data": fdata, "traces": moving})
 
+    present = s.view == "present"
+    menu_y, slider_y = (-0.075, -0.15) if present else (-0.06, -0.13)
     anim = {"mode": "immediate", "transition": {"duration": 0}}
     buttons = [
         {"label": "▶ Play", "method": "animate",
@@ -255,7 +257,7 @@ def race_figure(s: Scenario, trajectories: dict, surface=None, field=None) -> Pr
     }
     layout = {
         "height": typo.height,
-        "margin": {"l": 55, "r": 10, "t": 8, "b": 10},
+        "margin": {"l": 55, "r": 10, "t": 14 if s.view != "present" else 24, "b": 10},
         "font": {"size": typo.base, "family": "Inter, 'Source Sans Pro', Arial, sans-serif",
                  "color": "#222"},
         "paper_bgcolor": "white", "plot_bgcolor": "white",
@@ -276,13 +278,13 @@ def race_figure(s: Scenario, trajectories: dict, surface=None, field=None) -> Pr
         "hovermode": "closest", "dragmode": "zoom",
         "updatemenus": [
             {"type": "buttons", "direction": "right", "showactive": False, "buttons": buttons,
-             "x": 0.0, "y": -0.06, "xanchor": "left", "yanchor": "top", "pad": {"r": 6, "t": 0},
+             "x": 0.0, "y": menu_y, "xanchor": "left", "yanchor": "top", "pad": {"r": 6, "t": 0},
              "font": {"size": typo.base}},
             {"type": "buttons", "direction": "right", "showactive": False, "buttons": speed_buttons,
-             "x": 1.0, "y": -0.06, "xanchor": "right", "yanchor": "top", "pad": {"t": 0},
+             "x": 1.0, "y": menu_y, "xanchor": "right", "yanchor": "top", "pad": {"t": 0},
              "font": {"size": typo.base}},
         ],
-        "sliders": [{**slider, "y": -0.13}],
+        "sliders": [{**slider, "y": slider_y}],
     }
-    layout["margin"]["b"] = 120 if s.view != "present" else 150
+    layout["margin"]["b"] = 120 if s.view != "present" else 165
     return Prebuilt({"data": data, "layout": layout, "frames": frames})

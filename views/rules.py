@@ -39,7 +39,7 @@ def rule_latex(run: Run, color: str = "#1f5fd1") -> str:
     for h in spec.hparams:
         if h.name not in _SUBSTITUTE or not h.symbol:
             continue
-        if run.name == "sgd" and h.name == "momentum" and hp["momentum"] == 0:
+        if hp[h.name] == 0:          # a zero term reads better as its symbol (listed below)
             continue
         value = r"{\color{%s}%s}" % (color, latex_number(hp[h.name]))
         tex = re.sub(re.escape(h.symbol) + r"(?![A-Za-z0-9])", lambda _m: value, tex)
@@ -54,6 +54,9 @@ def values_latex(run: Run) -> str:
     if sched:
         parts.append(sched.replace("T", r"T").replace("k", str(hp.get("step_every", "k")))
                      if hp["schedule"] == "step" else sched)
+    zeros = [h for h in spec.hparams if h.name in _SUBSTITUTE and h.symbol and hp[h.name] == 0]
+    if zeros:
+        parts.append(r"\ ".join(f"{h.symbol} = 0" for h in zeros))
     if hp.get("warmup"):
         parts.append(r"\text{warm-up over } %d \text{ steps}" % hp["warmup"])
     return r",\quad ".join(parts)

@@ -371,7 +371,8 @@ def parse_query(raw: Mapping[str, str | Sequence[str]]) -> tuple[Scenario, list[
         try:
             optimizers.get(name, **hp)
         except ValueError as e:
-            r.note(f"{key}: {e}; using its defaults for {', '.join(sorted(given))}")
+            msg = str(e).removeprefix(f"{name}: ")
+            r.note(f"{key}: {msg}; using its defaults for {', '.join(sorted(given))}")
             hp = d
         runs.append(Run(key, name, tuple((h.name, hp[h.name]) for h in spec.hparams)))
 

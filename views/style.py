@@ -73,7 +73,7 @@ class Typography:
 
 
 EXPLORE = Typography(base=14, title=18, legend=14, tick=13, line=2.6, head=12, height=720)
-PRESENT = Typography(base=22, title=28, legend=22, tick=20, line=4.0, head=18, height=860)
+PRESENT = Typography(base=22, title=28, legend=22, tick=20, line=4.0, head=18, height=820)
 
 
 def typography(view: str) -> Typography:

@@ -38,7 +38,7 @@ def surface_figure(s: Scenario, trajectories: dict, field: background.Field | No
     data = [{
         "type": "surface", "x": f4(x), "y": f4(y), "z": f4_2d(np.clip(z, None, zmax)),
         "colorscale": [[0, "#5f86b0"], [0.35, "#c5d9e8"], [0.65, "#f4efe4"], [1, "#e9c9a7"]],
-        "showscale": False, "opacity": 0.92, "name": surface.title,
+        "showscale": False, "opacity": 0.85, "name": surface.title,
         "contours": {"z": {"show": True, "usecolormap": False, "color": "#7a7a7a", "width": 1,
                            "start": float(zmin), "end": float(zmax),
                            "size": float((zmax - zmin) / 20) or 1.0}},
@@ -65,8 +65,8 @@ def surface_figure(s: Scenario, trajectories: dict, field: background.Field | No
         "paper_bgcolor": "white",
         "scene": {"xaxis": {"title": {"text": "x"}}, "yaxis": {"title": {"text": "y"}},
                   "zaxis": {"title": {"text": zlabel}}, "aspectmode": "manual",
-                  "aspectratio": {"x": 1, "y": 1, "z": 0.55},
-                  "camera": {"eye": {"x": -1.4, "y": -1.5, "z": 1.0}}},
+                  "aspectratio": {"x": 1, "y": 1, "z": 0.5},
+                  "camera": {"eye": {"x": 0.9, "y": -1.5, "z": 1.45}}},
         "legend": {"x": 0, "y": 1, "bgcolor": "rgba(255,255,255,0.8)"},
     }
     return Prebuilt({"data": data, "layout": layout})
