@@ -483,3 +483,14 @@ def test_preset_links_render_in_the_app_without_warnings():
         at.run()
         assert not at.exception, (p.name, at.exception)
         assert not at.warning, (p.name, [w.value for w in at.warning])
+
+
+def test_readme_section_links_each_preset_and_its_tests():
+    """docs/papers_readme_section.md carries each preset's exact link and names tests that exist."""
+    import pathlib
+    import re
+    doc = (pathlib.Path(__file__).resolve().parent.parent / "docs" / "papers_readme_section.md").read_text()
+    for p in PAPER_PRESETS:
+        assert f"]({pp.preset_url(p)})" in doc, p.name
+    named = set(re.findall(r"tests/test_claims\.py::(\w+)", doc))
+    assert len(named) >= 8 and all(callable(globals().get(t)) for t in named), named
