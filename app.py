@@ -188,7 +188,7 @@ if preset is not None:
     same = parse_query({**preset.query, "preset": preset.name, "view": scn.view})[0].race_key() == scn.race_key()
     with st.container(border=True):
         tag = "" if same else " — *changed since it was loaded*"
-        st.markdown(f"**Preset: {md_escape(preset.title)}**{tag}")
+        st.markdown(f"**Preset: {preset.title}**{tag}")
         st.markdown(preset.what_to_look_for)
         if preset.source:
             st.caption(preset.source)
@@ -286,7 +286,7 @@ if tabs[4].open:
     with tabs[4]:
         for p in presets.all_presets():
             with st.container(border=True):
-                st.markdown(f"**{md_escape(p.title)}**" + (f" · *{md_escape(p.source)}*" if p.source else ""))
+                st.markdown(f"**{p.title}**" + (f" · *{p.source}*" if p.source else ""))
                 st.markdown(p.what_to_look_for)
                 a, b = st.columns([1, 5], vertical_alignment="center")
                 a.button("Load", key=f"_preset_{p.name}", on_click=load_preset, args=(p.name,),
