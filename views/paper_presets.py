@@ -644,14 +644,25 @@ def scale_free_figure(data: dict):
     for m in data["minima"]:
         fig.add_trace(go.Scatter(x=[m[0]], y=[m[1]], mode="markers", name="minimum",
                                  marker=dict(symbol="star", size=14, color="black")))
-    (xa, xb), (ya, yb) = data["window"]
+    (xa, xb), (ya, yb) = _path_box(data)
     cx, cy = data["scale"]
     fig.update_layout(title=f"Paths with ∇f (thick, faint) and with c ⊙ ∇f, c = ({cx:g}, {cy:g}) "
                             "(dotted)", xaxis=dict(range=[xa, xb], title="x"),
-                      yaxis=dict(range=[ya, yb], title="y", scaleanchor="x"),
+                      yaxis=dict(range=[ya, yb], title="y"),
                       height=520, margin=dict(l=40, r=10, t=50, b=40),
                       legend=dict(orientation="h", y=-0.15))
     return fig
+
+
+def _path_box(data: dict) -> tuple:
+    """The paths' bounding box (with the minima), padded, clipped to the surface's window."""
+    pts = [row[k] for row in data["rows"] for k in ("plain", "scaled")]
+    pts = np.concatenate([p[np.isfinite(p).all(axis=1)] for p in pts] + [np.asarray(data["minima"]).reshape(-1, 2)])
+    (wa, wb), (va, vb) = data["window"]
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    pad = 0.12 * np.maximum(hi - lo, 1e-3) + 0.05
+    return ((max(wa, lo[0] - pad[0]), min(wb, hi[0] + pad[0])),
+            (max(va, lo[1] - pad[1]), min(vb, hi[1] + pad[1])))
 
 
 def scale_free_table(data: dict) -> list[dict]:
@@ -737,8 +748,9 @@ def condition_figure(data: dict):
     fig.add_trace(go.Scatter(x=ks, y=data["closed"][data["angles"][0]], mode="lines",
                              name="GD closed form ⌈ln(2tol/u₀²)/2ln(1−1/κ)⌉",
                              line=dict(color="#999999", dash="dot")))
-    fig.add_hline(y=cap, line=dict(color="#bbbbbb", width=1),
-                  annotation_text=f"run length {cap} (▲ = not reached)")
+    fig.add_hline(y=cap, line=dict(color="#bbbbbb", width=1))
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"▲ not reached in {cap} steps",
+                             marker=dict(symbol="triangle-up-open", size=12, color="#555555")))
     fig.update_layout(title=f"Steps to f − f* ≤ {CONDITION_TOL:g} against κ (solid "
                             f"{data['angles'][0]:g}°, dashed {data['angles'][1]:g}°)",
                       xaxis=dict(type="log", title="condition number κ"),
@@ -782,7 +794,7 @@ def prox_gap_figure(data: dict):
                              name="‖AdamW − AdamProx‖ / ‖AdamW − Adam(λ=0)‖",
                              line=dict(color=_colour("adamprox"), width=3)))
     fig.add_trace(go.Scatter(x=data["gamma_lambda"], y=data["gamma_lambda"], mode="lines",
-                             name="γλ (first-order prediction)",
+                             name="γλ itself (for scale)",
                              line=dict(color="#999999", dash="dot")))
     fig.add_hline(y=0.01, line=dict(color="#d62728", dash="dash"), annotation_text="1%")
     note = "" if data["decay"] == "lr" else " (decay = schedule: c_t = η_t)"
@@ -890,31 +902,50 @@ def step_bound_data(query: Mapping, sparse: bool = False) -> dict:
 
 
 def step_bound_figure(data: dict):
+    """|Δθᵢ|/α per step; without sparsity a second row magnifies the band around α, where
+    AdaMax's 1.00017α step sits between the line α and its exact bound."""
     import plotly.graph_objects as go
-    fig = go.Figure()
+    from plotly.subplots import make_subplots
+    zoom = not data["sparse"]
+    fig = make_subplots(rows=2 if zoom else 1, cols=1, shared_xaxes=True, vertical_spacing=0.08,
+                        row_heights=[0.6, 0.4] if zoom else None,
+                        subplot_titles=("all steps", "magnified around α") if zoom else None)
     t = np.arange(1, data["steps"] + 1)
+    top = 1.0
     for r in data["runs"]:
         c = _colour(r["key"])
-        for i, coord in enumerate("xy"):
-            fig.add_trace(go.Scatter(x=t, y=r["ratio"][:, i], mode="lines",
-                                     name=f"{r['label']}: |Δ{coord}|/α", legendgroup=r["key"],
-                                     line=dict(color=c, width=1.6, dash="solid" if i == 0 else "dot")))
-        if r["bound"] is not None:
-            fig.add_trace(go.Scatter(x=t, y=r["bound"], mode="lines", legendgroup=r["key"],
-                                     name="AdaMax's exact bound (1−β1)(1−(β1/β2)^t)/((1−β1/β2)(1−β1^t))",
-                                     line=dict(color=c, width=2.5, dash="dash")))
-    fig.add_hline(y=1.0, line=dict(color="#222222", width=1.5),
-                  annotation_text="α (the paper's bound)")
+        for row in ((1, 2) if zoom else (1,)):
+            for i, coord in enumerate("xy"):
+                fig.add_trace(go.Scatter(x=t, y=r["ratio"][:, i], mode="lines",
+                                         name=f"{r['label']}: |Δ{coord}|/α", legendgroup=f"{r['key']}{coord}",
+                                         showlegend=row == 1,
+                                         line=dict(color=c, width=1.6, dash="solid" if i == 0 else "dot")),
+                              row=row, col=1)
+            if r["bound"] is not None:
+                top = max(top, float(np.nanmax(r["bound"])))
+                fig.add_trace(go.Scatter(x=t, y=r["bound"], mode="lines", legendgroup=f"{r['key']}b",
+                                         name="AdaMax's exact bound (1−β1)(1−(β1/β2)^t)/((1−β1/β2)(1−β1^t))",
+                                         showlegend=row == 1,
+                                         line=dict(color=c, width=2.5, dash="dash")), row=row, col=1)
+        top = max(top, float(np.nanmax(r["ratio"])) if np.isfinite(r["ratio"]).any() else 1.0)
+    for row in ((1, 2) if zoom else (1,)):
+        fig.add_hline(y=1.0, line=dict(color="#222222", width=1.5), row=row, col=1,
+                      annotation_text="α (the paper's bound)")
     sb = [r["sparse_bound"] for r in data["runs"] if r["sparse_bound"] is not None]
     if sb:
-        fig.add_hline(y=max(sb), line=dict(color="#888888", dash="dashdot"),
+        fig.add_hline(y=max(sb), line=dict(color="#888888", dash="dashdot"), row=1, col=1,
                       annotation_text="α(1−β1)/√(1−β2): the sparse-case bound")
+    if zoom:
+        fig.update_yaxes(range=[0.99, 1.0 + 1.3 * (top - 1.0) + 1e-3], row=2, col=1,
+                         title="|Δθᵢ| / α")
+    fig.update_yaxes(title="|Δθᵢ| / α", row=1, col=1)
+    fig.update_xaxes(type="log")
+    fig.update_xaxes(title="step t", row=2 if zoom else 1, col=1)
     fig.update_layout(title="Each step's |Δθᵢ| divided by the learning rate α"
                             + (f" — y-gradient seen with probability {SPARSE_Q:g}" if data["sparse"]
                                else ""),
-                      xaxis=dict(title="step t", type="log"), yaxis=dict(title="|Δθᵢ| / α"),
-                      height=460, margin=dict(l=50, r=10, t=50, b=40),
-                      legend=dict(orientation="h", y=-0.2))
+                      height=640 if zoom else 460, margin=dict(l=50, r=10, t=60, b=40),
+                      legend=dict(orientation="h", y=-0.12))
     return fig
 
 
@@ -924,8 +955,8 @@ def step_bound_table(data: dict) -> list[dict]:
         ratio = r["ratio"]
         row = {"run": r["label"], "max |Δx|/α": f"{np.nanmax(ratio[:, 0]):.6f}",
                "max |Δy|/α": f"{np.nanmax(ratio[:, 1]):.6f}"}
-        if r["bound"] is not None:
-            row["max step / exact bound"] = f"{np.nanmax(ratio / r['bound'][:, None]):.6f}"
+        row["max step / exact bound"] = ("—" if r["bound"] is None
+                                         else f"{np.nanmax(ratio / r['bound'][:, None]):.6f}")
         out.append(row)
     return out
 
