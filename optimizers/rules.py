@@ -13,7 +13,14 @@ plain Python values. `hp["eta"]` is the schedule's multiplier η_t, so the step 
 
 The arithmetic follows torch.optim's single-tensor code path operation by operation (lerp for the
 first moment, addcmul/addcdiv order), so that trajectories agree with torch to the last few bits.
-Adam-family rules also leave `m_hat` and `v_hat_sqrt` in their state for the diagnostics.
+Like torch, a term whose hyperparameter is a plain 0 (weight decay, momentum) is skipped rather than
+computed as `+ 0·θ`. Adam-family rules also leave `m_hat` and `v_hat_sqrt` in their state for the
+diagnostics.
+
+Speed: the hot rules (SGD family, AdaGrad, RMSProp, the Adam family) make each new array once and
+then work on it in place (`m *= w`), so a step makes few temporaries; the operations and their order
+are unchanged, and the inputs are never written to (the rules stay pure). tests/test_fastpath.py
+checks every rule against a plain transcription, bit for bit.
 """
 from __future__ import annotations
 
@@ -24,8 +31,34 @@ import numpy as np
 def _lerp(a, b, w):
     """torch.lerp: a + w(b - a), computed from the nearer end for accuracy (as torch does)."""
     if np.ndim(w) == 0:
-        return a + w * (b - a) if abs(w) < 0.5 else b - (b - a) * (1 - w)
+        d = b - a                       # one new array, then in place: the same three operations
+        if abs(w) < 0.5:
+            d *= w
+            d += a                      # a + w(b - a)
+        else:
+            d *= 1 - w
+            np.subtract(b, d, out=d)    # b - (b - a)(1 - w)
+        return d
     return np.where(np.abs(w) < 0.5, a + w * (b - a), b - (b - a) * (1 - w))
+
+
+def _is_zero(x) -> bool:
+    """A plain (not per-row) hyperparameter equal to 0: torch skips the term it scales."""
+    return not isinstance(x, np.ndarray) and x == 0
+
+
+def _l2(g, params, wd):
+    """g + λθ (coupled weight decay), skipped when λ is a plain 0, as torch does."""
+    return g if _is_zero(wd) else g + wd * params
+
+
+def _ema_sq(v, g, beta):
+    """β v + (1-β) g², in torch's order (v.mul_(β).addcmul_(g, g, value=1-β)): (v·β) + ((1-β)·g)·g."""
+    v = v * beta
+    gg = (1 - beta) * g
+    gg *= g
+    v += gg
+    return v
 
 
 def _select(cond, a, b):
@@ -59,10 +92,16 @@ def sgd_init(params, hp):
 
 def sgd_update(g, state, params, t, hp):
     mu, tau = hp["momentum"], hp["dampening"]
-    g = g + hp["weight_decay"] * params
-    buf = g.copy() if t == 1 else state["buf"] * mu + (1 - tau) * g
+    g = _l2(g, params, hp["weight_decay"])
+    if _is_zero(mu):  # plain gradient descent, whatever τ says; no buffer (torch keeps none)
+        return params + (-_gamma(hp)) * g, state
+    if t == 1:
+        buf = g.copy()
+    else:
+        buf = state["buf"] * mu
+        buf += (1 - tau) * g
     d = g + mu * buf if hp["nesterov"] else buf
-    d = _select(mu != 0, d, g)  # μ = 0 is plain gradient descent, whatever τ says
+    d = _select(mu != 0, d, g)  # per-row μ: rows with μ = 0 are plain gradient descent
     return params + (-_gamma(hp)) * d, {"buf": buf}
 
 
@@ -80,11 +119,15 @@ def adagrad_init(params, hp):
 
 
 def adagrad_update(g, state, params, t, hp):
-    g = g + hp["weight_decay"] * params
+    g = _l2(g, params, hp["weight_decay"])
     clr = _gamma(hp) / (1 + (t - 1) * hp["lr_decay"])
-    s = state["sum"] + g * g
-    std = np.sqrt(s) + hp["eps"]
-    return params + (-clr) * (g / std), {"sum": s}
+    s = g * g
+    s += state["sum"]               # s + g·g (addcmul with value 1)
+    std = np.sqrt(s)
+    std += hp["eps"]
+    step = g / std
+    step *= -clr
+    return params + step, {"sum": s}
 
 
 # --------------------------------------------------------------------------------------- RMSProp
@@ -104,16 +147,22 @@ def rmsprop_init(params, hp):
 
 def rmsprop_update(g, state, params, t, hp):
     alpha, mu = hp["alpha"], hp["momentum"]
-    g = g + hp["weight_decay"] * params
-    sq = state["sq"] * alpha + (1 - alpha) * g * g
+    g = _l2(g, params, hp["weight_decay"])
+    sq = _ema_sq(state["sq"], g, alpha)
     avg = state["avg"]
     if hp["centered"]:
         avg = _lerp(avg, g, 1 - alpha)
-        denom = np.sqrt(sq + (-1.0 * avg) * avg) + hp["eps"]
+        denom = np.sqrt(sq + (-1.0 * avg) * avg)
     else:
-        denom = np.sqrt(sq) + hp["eps"]
-    buf = state["buf"] * mu + g / denom
-    d = _select(mu > 0, buf, g / denom)
+        denom = np.sqrt(sq)
+    denom += hp["eps"]
+    g_over = g / denom
+    if _is_zero(mu):                # no momentum buffer, as torch
+        g_over *= -_gamma(hp)
+        return params + g_over, {"sq": sq, "avg": avg, "buf": state["buf"]}
+    buf = state["buf"] * mu
+    buf += g_over
+    d = _select(mu > 0, buf, g_over)
     return params + (-_gamma(hp)) * d, {"sq": sq, "avg": avg, "buf": buf}
 
 
@@ -172,32 +221,33 @@ def _adam_direction(g, state, t, hp, bias_correction=True):
     """
     b1, b2 = hp["beta1"], hp["beta2"]
     m = _lerp(state["m"], g, 1 - b1)
-    v = state["v"] * b2 + (1 - b2) * g * g
+    v = _ema_sq(state["v"], g, b2)
     vmax = np.maximum(state["vmax"], v) if hp.get("amsgrad") else state["vmax"]
     v_used = vmax if hp.get("amsgrad") else v
+    v_hat_sqrt = np.sqrt(v_used)
     if bias_correction:
         bc1 = 1 - b1**t
         bc2_sqrt = (1 - b2**t) ** 0.5
         step_size = _gamma(hp) / bc1
-        v_hat_sqrt = np.sqrt(v_used) / bc2_sqrt
+        v_hat_sqrt /= bc2_sqrt
         m_hat = m / bc1
     else:
         step_size = _gamma(hp)
-        v_hat_sqrt = np.sqrt(v_used)
         m_hat = m
-    denom = v_hat_sqrt + hp["eps"]
-    step = (-step_size) * (m / denom)
+    step = v_hat_sqrt + hp["eps"]   # the denominator, then the step in place
+    np.divide(m, step, out=step)
+    step *= -step_size
     return step, {"m": m, "v": v, "vmax": vmax, "m_hat": m_hat, "v_hat_sqrt": v_hat_sqrt}
 
 
 def adam_update(g, state, params, t, hp):
-    g = g + hp["weight_decay"] * params  # Adam's weight decay is L2: it enters m and v
+    g = _l2(g, params, hp["weight_decay"])  # Adam's weight decay is L2: it enters m and v
     step, state = _adam_direction(g, state, t, hp)
     return params + step, state
 
 
 def adam_nobc_update(g, state, params, t, hp):
-    g = g + hp["weight_decay"] * params
+    g = _l2(g, params, hp["weight_decay"])
     step, state = _adam_direction(g, state, t, hp, bias_correction=False)
     return params + step, state
 
@@ -208,9 +258,11 @@ def _decay_factor(hp):
 
 
 def adamw_update(g, state, params, t, hp):
-    params = params * (1 - _decay_factor(hp) * hp["weight_decay"])  # decoupled: m, v see raw g
     step, state = _adam_direction(g, state, t, hp)
-    return params + step, state
+    if not _is_zero(hp["weight_decay"]):  # decoupled: m, v see the raw g
+        params = params * (1 - _decay_factor(hp) * hp["weight_decay"])
+    step += params
+    return step, state
 
 
 def adamprox_update(g, state, params, t, hp):
@@ -234,7 +286,7 @@ def adamax_init(params, hp):
 
 def adamax_update(g, state, params, t, hp):
     b1 = hp["beta1"]
-    g = g + hp["weight_decay"] * params
+    g = _l2(g, params, hp["weight_decay"])
     m = _lerp(state["m"], g, 1 - b1)
     u = np.maximum(state["u"] * hp["beta2"], np.abs(g) + hp["eps"])
     bc1 = 1 - b1**t
@@ -263,7 +315,7 @@ def nadam_init(params, hp):
 def nadam_update(g, state, params, t, hp):
     b1, b2, psi = hp["beta1"], hp["beta2"], hp["momentum_decay"]
     lr = _gamma(hp)
-    g = g + hp["weight_decay"] * params
+    g = _l2(g, params, hp["weight_decay"])
     bc2 = 1 - b2**t
     mu = b1 * (1.0 - 0.5 * (0.96 ** (t * psi)))
     mu_next = b1 * (1.0 - 0.5 * (0.96 ** ((t + 1) * psi)))
@@ -292,7 +344,7 @@ l_t = \tfrac{\sqrt{1-\beta_2^t}}{\sqrt{v_t}+\epsilon}\\
 def radam_update(g, state, params, t, hp):
     b1, b2 = hp["beta1"], hp["beta2"]
     lr = _gamma(hp)
-    g = g + hp["weight_decay"] * params
+    g = _l2(g, params, hp["weight_decay"])
     m = _lerp(state["m"], g, 1 - b1)
     v = state["v"] * b2 + (1 - b2) * g * g
     bc1 = 1 - b1**t

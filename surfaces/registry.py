@@ -13,8 +13,7 @@ from typing import Any, Callable, Mapping
 
 import autograd.numpy as anp
 import numpy as np
-from autograd import make_vjp
-
+from . import fastgrad
 from .params import HParam
 
 Window = tuple[tuple[float, float], tuple[float, float]]
@@ -76,14 +75,19 @@ class Surface:
         with np.errstate(all="ignore"):
             return np.asarray(self.f(np.asarray(P, dtype=np.float64)), dtype=np.float64)
 
-    def value_and_grad(self, P, f=None):
+    def value_and_grad(self, P, f=None, fast: bool = True):
         """f(P) and ∇f(P) from one autograd trace (rows are independent, so the VJP of ones is the
-        per-row gradient)."""
+        per-row gradient).
+
+        fast: replay the surface's recorded autograd trace with raw NumPy (fastgrad.py), checked
+        bit-for-bit against a normal autograd call when first recorded; False forces the plain
+        autograd call. An explicit `f` (a minibatch loss, new every step) always takes the plain path.
+        """
         P = np.asarray(P, dtype=np.float64)
         with np.errstate(all="ignore"):
-            vjp, ans = make_vjp(f or self.f)(P)
-            ans = np.asarray(ans, dtype=np.float64)
-            return ans, np.asarray(vjp(np.ones_like(ans)), dtype=np.float64)
+            if fast and f is None:
+                return fastgrad.value_and_grad(self.f, P)
+            return fastgrad.plain_value_and_grad(f or self.f, P)
 
     def grad(self, P) -> np.ndarray:
         return self.value_and_grad(P)[1]

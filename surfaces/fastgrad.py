@@ -1,0 +1,373 @@
+"""Trace replay: autograd's gradient without autograd's per-call tracing cost.
+
+A normal autograd call (`make_vjp`) boxes every intermediate value, dispatches every primitive through
+its wrapper and builds a graph node for it: ~8 µs of Python per primitive, while the NumPy arithmetic
+inside is ~0.5 µs on a small batch. A surface's f(P) runs the same primitives in the same order for
+every input of a given shape, so we record that sequence once per (f, shape) and afterwards *replay*
+it:
+
+- forward: call each primitive's raw NumPy function, with this call's values where the recording had
+  traced values and the recorded constants elsewhere;
+- backward: visit the nodes in exactly the order autograd's `backward_pass` would (its own `toposort`
+  over the same parents), and apply autograd's VJP formulas, summing the gradients that reach a node
+  in the same order and the same way (`add_outgrads`'s rules).
+
+The VJPs of the common primitives (FAST_VJPS) are autograd's formulas copied operation for
+operation, minus the wrapper overhead; every other primitive goes through autograd's own VJP
+registry (`primitive_vjps`, what `defvjp` fills). Every floating-point operation is therefore the one
+autograd would perform, in the same order, and the result is bit-for-bit autograd's. That is checked,
+not assumed: a new recording is replayed at once on the recording input and on a second, shuffled and
+perturbed input, and both answers must equal a normal autograd call bit for bit; if anything differs
+(e.g. an f whose Python control flow depends on the values) or fails, that (f, shape) is marked and
+always uses plain autograd. tests/test_fastpath.py checks the same on every surface and on typed
+expressions.
+
+Primitives autograd treats as constants (comparisons, `sign`, `floor`, …: its "notrace" set) are not
+nodes in autograd's graph, so their values would be frozen into the recording. We trace them as
+forward-only nodes instead (recomputed on every replay, never differentiated), and the backward walk
+leaves them out, exactly as autograd does.
+"""
+from __future__ import annotations
+
+import threading
+import weakref
+
+import autograd.numpy as anp
+import numpy as np
+from autograd import make_vjp
+from autograd.core import VJPNode, add_outgrads, primitive_vjps
+from autograd.numpy.numpy_boxes import ArrayBox
+from autograd.numpy.numpy_vjps import unbroadcast
+from autograd.tracer import notrace_primitives, trace
+from autograd.util import toposort
+
+MAX_SHAPES = 16  # recorded input shapes per function; beyond that, plain autograd (the app and the
+                 # runner use a handful of batch sizes per surface)
+
+
+def plain_value_and_grad(f, P):
+    """f(P) and the VJP of ones through f: the reference path (one normal autograd call)."""
+    vjp, ans = make_vjp(f)(P)
+    ans = np.asarray(ans, dtype=np.float64)
+    return ans, np.asarray(vjp(np.ones_like(ans)), dtype=np.float64)
+
+
+def value_and_grad(f, P):
+    """f(P) and the VJP of ones through f (the per-row gradient), bit-for-bit the same as
+    `plain_value_and_grad`, from a checked replay when one can be recorded."""
+    rep = replay_for(f, P)
+    if rep is None:
+        return plain_value_and_grad(f, P)
+    return rep(P)
+
+
+# ------------------------------------------------------------------------------ fast VJP formulas
+# autograd's numpy_vjps.py formulas for the primitives the surfaces and the expression parser use
+# most, written with raw NumPy: the same operations in the same order (copied, not derived). What is
+# left out is the wrapper overhead: boxing checks, `metadata`, and `unbroadcast` where the replay
+# knows from the recorded shapes that it would not change anything. Each entry maps a raw function to
+# one formula per argument position, formula(g, ans, *args). tests/test_fastpath.py checks every
+# formula against autograd's own VJP bit for bit, special values included.
+def _replace_zero(x, val):
+    return np.where(x, x, val)       # anp.where on an array argument is np.where
+
+
+def _balanced_eq(x, z, y):
+    return (x == z) / (1.0 + (x == y))
+
+
+def _power_x(g, ans, x, y):
+    # anp.where, not np.where: with a Python-number y autograd's `where` hands back a Python float,
+    # and `x ** 1.0` and `x ** array(1.0)` are different NumPy calls
+    return g * y * x ** anp.where(y, y - 1, 1.0)
+
+
+FAST_VJPS = {
+    np.add: (lambda g, ans, x, y: g, lambda g, ans, x, y: g),
+    np.subtract: (lambda g, ans, x, y: g, lambda g, ans, x, y: -g),
+    np.multiply: (lambda g, ans, x, y: y * g, lambda g, ans, x, y: x * g),
+    np.true_divide: (lambda g, ans, x, y: g / y, lambda g, ans, x, y: -g * x / y**2),
+    np.power: (_power_x, lambda g, ans, x, y: g * np.log(_replace_zero(x, 1.0)) * ans),
+    np.maximum: (lambda g, ans, x, y: g * _balanced_eq(x, ans, y),
+                 lambda g, ans, x, y: g * _balanced_eq(y, ans, x)),
+    np.minimum: (lambda g, ans, x, y: g * _balanced_eq(x, ans, y),
+                 lambda g, ans, x, y: g * _balanced_eq(y, ans, x)),
+    np.logaddexp: (lambda g, ans, x, y: g * np.exp(x - ans), lambda g, ans, x, y: g * np.exp(y - ans)),
+    np.negative: (lambda g, ans, x: -g,),
+    np.exp: (lambda g, ans, x: ans * g,),
+    np.log: (lambda g, ans, x: g / x,),
+    np.sin: (lambda g, ans, x: g * np.cos(x),),
+    np.cos: (lambda g, ans, x: -g * np.sin(x),),
+    np.tan: (lambda g, ans, x: g / np.cos(x) ** 2,),
+    np.tanh: (lambda g, ans, x: g / np.cosh(x) ** 2,),
+    np.arctan: (lambda g, ans, x: g / (1 + x**2),),
+    np.sqrt: (lambda g, ans, x: g * 0.5 * x**-0.5,),
+    np.abs: (lambda g, ans, x: g * _replace_zero(np.conj(x), 0.0) / _replace_zero(ans, 1.0),),
+}
+_GETITEM = ArrayBox.__getitem__.fun       # P[..., 0]; its VJP scatters into zeros (autograd: untake)
+
+
+def _power_x_const_exponent(y):
+    """_power_x for a constant exponent y: the exponent autograd computes, computed once."""
+    e = anp.where(y, y - 1, 1.0)
+    return lambda g, ans, x, _: g * y * x ** e
+
+
+# ---------------------------------------------------------------------------------- recording
+class _RecordingNode(VJPNode):
+    """A graph node that remembers the call (function, arguments), so that it can be replayed."""
+
+    __slots__ = ["fun", "args", "kwargs", "argnums"]
+
+    def __init__(self, value, fun, args, kwargs, parent_argnums, parents):
+        # no VJP is built: the recording itself is never differentiated
+        self.parents = parents
+        self.fun, self.args, self.kwargs, self.argnums = fun, args, kwargs, parent_argnums
+
+    def initialize_root(self):
+        self.parents = []
+        self.fun = None
+
+
+# autograd keeps its notrace set per node type: an empty one for ours makes comparisons, sign, floor…
+# recorded nodes (recomputed on replay) instead of constants frozen at their recorded values
+notrace_primitives[_RecordingNode] = set()
+_NOTRACE = notrace_primitives[VJPNode]
+
+
+class _NotReplayable(Exception):
+    pass
+
+
+class Replay:
+    """f recorded for one input shape: `replay(P) -> (f(P), VJP of ones)`, with raw NumPy."""
+
+    def __init__(self, f, P):
+        root = _RecordingNode.new_root()
+        _, end_node = trace(root, f, P)
+        if end_node is None:
+            raise _NotReplayable("the output does not depend on the input")
+        nodes = list(toposort(end_node))[::-1]          # parents before children; the root first
+        if nodes[0] is not root:
+            raise _NotReplayable("the input is not used")
+        index = {node: i for i, node in enumerate(nodes)}
+
+        self.calls = [None]                             # node i's forward call: values -> value
+        self.fetch = [None]                             # node i's arguments: values -> tuple
+        self.vjps = [None] * len(nodes)                 # node i's backward step (see _vjp_step)
+        differentiable = [True] + [False] * (len(nodes) - 1)
+        grad_parents = [()] * len(nodes)
+        for i, node in enumerate(nodes[1:], start=1):
+            traced = {pos: index[p] for pos, p in zip(node.argnums, node.parents)}
+            # the recorded values of traced arguments are dropped: no batch data kept
+            spec = tuple((True, traced[pos]) if pos in traced else (False, a)
+                         for pos, a in enumerate(node.args))
+            self.calls.append(_compile_call(node.fun.fun, spec, node.kwargs))
+            self.fetch.append(_compile_fetch(spec))
+            # autograd makes a graph node only when a traced argument reaches a primitive outside
+            # its notrace set; the outputs of notrace primitives, and anything computed from them
+            # alone, are constants to it and receive no gradient
+            live = tuple((pos, j) for pos, j in traced.items() if differentiable[j])
+            if live and node.fun not in _NOTRACE:
+                differentiable[i] = True
+                grad_parents[i] = tuple(j for _, j in live)
+                self.vjps[i] = _vjp_step(node, live)
+        self.end = index[end_node]
+        if not differentiable[self.end]:
+            raise _NotReplayable("the output does not depend on the input differentiably")
+        # backward order: autograd's own toposort over the same parents, so the gradients reaching
+        # a node are summed in the same order as in autograd's backward_pass
+        self.backward = list(toposort(self.end, parents=grad_parents.__getitem__))
+        if self.backward.pop() != 0:                    # the root comes last and has no VJP
+            raise _NotReplayable("unexpected graph")
+        self.shape = np.shape(P)
+        self._seed = None
+
+    def __call__(self, P):
+        """(f(P), VJP of ones) as float64 arrays, for P of the recorded shape. Nothing is shared
+        between calls except the read-only seed, so threads (Streamlit sessions) may share it."""
+        values = [P]
+        for call in self.calls[1:]:
+            values.append(call(values))
+        ans = np.asarray(values[self.end], dtype=np.float64)
+        seed = self._seed
+        if seed is None or seed.shape != ans.shape:
+            # np.ones_like(ans), made once: autograd never writes into a gradient it did not
+            # create (that is what add_outgrads' "mutable" flag is for), and read-only makes sure
+            seed = np.ones_like(ans)
+            seed.flags.writeable = False
+            self._seed = seed
+        outgrads = {self.end: (seed, False)}
+        fetch, vjps = self.fetch, self.vjps
+        for i in self.backward:
+            g = outgrads.pop(i)[0]
+            vjps[i](g, values[i], fetch[i](values), outgrads)
+        g = np.asarray(outgrads.pop(0)[0], dtype=np.float64)
+        return ans, (g.copy() if g is seed else g)
+
+
+def _compile_call(fun, spec, kwargs):
+    """values -> fun(*args, **kwargs), specialised for the usual one- and two-argument cases."""
+    if not kwargs and len(spec) == 1 and spec[0][0]:
+        (_, j), = spec
+        return lambda v: fun(v[j])
+    if not kwargs and len(spec) == 2:
+        (t0, a0), (t1, a1) = spec
+        if t0 and t1:
+            return lambda v: fun(v[a0], v[a1])
+        if t0:
+            return lambda v: fun(v[a0], a1)
+        if t1:
+            return lambda v: fun(a0, v[a1])
+    fetch = _compile_fetch(spec)
+    return lambda v: fun(*fetch(v), **kwargs)
+
+
+def _compile_fetch(spec):
+    """values -> the argument tuple of a node (traced values and recorded constants)."""
+    if len(spec) == 1:
+        (t0, a0), = spec
+        return (lambda v: (v[a0],)) if t0 else (lambda v: (a0,))
+    if len(spec) == 2:
+        (t0, a0), (t1, a1) = spec
+        if t0 and t1:
+            return lambda v: (v[a0], v[a1])
+        if t0:
+            return lambda v: (v[a0], a1)
+        if t1:
+            return lambda v: (a0, v[a1])
+    return lambda v: tuple(v[a] if traced else a for traced, a in spec)
+
+
+def _vjp_step(node, live):
+    """The backward step of a node: step(g, ans, args, outgrads) adds its VJPs into outgrads."""
+    raw = node.fun.fun
+    formulas = FAST_VJPS.get(raw) if isinstance(raw, np.ufunc) else None
+    if formulas is not None and not node.kwargs and len(node.args) == len(formulas):
+        binary = len(formulas) == 2
+        plan = []
+        for pos, j in live:
+            formula = formulas[pos]
+            if raw is np.power and pos == 0 and 1 not in node.argnums:
+                formula = _power_x_const_exponent(node.args[1])
+            target = node.args[pos]
+            # autograd's binary-ufunc VJPs unbroadcast to the argument's shape (`unbroadcast_f`);
+            # that is a no-op when the result has the argument's shape and that shape has no
+            # length-1 axis (those it sums over) and is real: decide what can be decided now
+            meta = (np.shape(target), np.ndim(target), np.result_type(target), np.iscomplexobj(target))
+            always = binary and (1 in meta[0] or meta[3])
+            plan.append((j, formula, meta, always))
+
+        def step(g, ans, args, outgrads):
+            for j, formula, meta, always in plan:
+                r = formula(g, ans, *args)
+                if always or (binary and getattr(r, "shape", ()) != meta[0]):
+                    r = unbroadcast(r, meta)
+                outgrads[j] = _add_grad(outgrads.get(j), r)
+        return step
+
+    if raw is _GETITEM and [pos for pos, _ in live] == [0] and _is_basic_index(node.args[1]):
+        (_, j), = live
+        shape, dtype = np.shape(node.args[0]), np.result_type(node.args[0])
+
+        def step(g, ans, args, outgrads):
+            outgrads[j] = _add_scatter(outgrads.get(j), shape, dtype, args[1], g)
+        return step
+
+    fun, argnums, parents = node.fun, tuple(pos for pos, _ in live), tuple(j for _, j in live)
+    kwargs = node.kwargs
+
+    def step(g, ans, args, outgrads):                  # autograd's own VJP for everything else
+        vjp = primitive_vjps[fun](argnums, ans, args, kwargs)
+        for j, ingrad in zip(parents, vjp(g)):
+            outgrads[j] = add_outgrads(outgrads.get(j), ingrad)
+    return step
+
+
+def _is_basic_index(idx) -> bool:
+    """An index of ints, slices, Ellipsis and None only: no arrays, lists or booleans."""
+    items = idx if type(idx) is tuple else (idx,)
+    return all(item is Ellipsis or item is None or type(item) is slice
+               or (isinstance(item, (int, np.integer)) and not isinstance(item, (bool, np.bool_)))
+               for item in items)
+
+
+def _add_scatter(prev, shape, dtype, idx, x):
+    """add_outgrads(prev, untake(x, idx, vspace(A))) for a basic index: x added into zeros of A's
+    shape (or into the gradient already there) at idx."""
+    if prev is None:
+        acc = np.zeros(shape, dtype=dtype)                  # sparse_add(vs, None, g)
+    elif prev[1]:
+        acc = prev[0]
+    else:
+        acc = np.zeros(shape, dtype=dtype)                  # vs.mut_add(None, prev_g)
+        acc += prev[0]
+    # untake adds with np.add.at; with a basic index no element is hit twice, so that is one
+    # addition per element, exactly `acc[idx] += x`, and 10× faster
+    acc[idx] += x
+    return acc, True
+
+
+def _add_grad(prev, g):
+    """autograd's add_outgrads for a dense gradient: the same (value, mutable) pairs, the same
+    additions in the same order."""
+    if type(g) is not np.ndarray and not isinstance(g, np.generic):
+        return add_outgrads(prev, g)
+    if prev is None:
+        return g, False
+    acc, mutable = prev
+    if type(acc) is not np.ndarray and not isinstance(acc, np.generic):
+        return add_outgrads(prev, g)
+    if mutable:
+        acc += g                                            # vs.mut_add(prev_g, g)
+        return acc, True
+    return acc + g, True                                    # vs.add(prev_g, g)
+
+
+# ------------------------------------------------------------------------ cache and verification
+_FALLBACK = object()            # marks an (f, shape) that must use plain autograd
+_cache: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def _same_bits(a, b) -> bool:
+    a, b = np.asarray(a), np.asarray(b)
+    return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
+
+
+def _second_input(P):
+    """Another input of P's shape, unlike P row by row: rows reversed, values moved a little."""
+    Q = P[::-1].copy() if P.ndim else P.copy()
+    return Q * (1.0 + 2.0**-10) + 0.03125
+
+
+def _record(f, P):
+    """A Replay of f for P's shape that reproduces autograd bit for bit on two inputs, or _FALLBACK."""
+    try:
+        rep = Replay(f, P)
+        with np.errstate(all="ignore"):
+            for Q in (P, _second_input(P)):
+                want, got = plain_value_and_grad(f, Q), rep(Q)
+                if not (_same_bits(want[0], got[0]) and _same_bits(want[1], got[1])):
+                    return _FALLBACK
+        return rep
+    except Exception:      # anything unusual: plain autograd is always right
+        return _FALLBACK
+
+
+def replay_for(f, P):
+    """The checked Replay of f for P's shape, recorded on first use; None: use plain autograd."""
+    try:
+        shapes = _cache.get(f)
+    except TypeError:      # f cannot be weakly referenced: no cache
+        return None
+    rep = shapes.get(P.shape) if shapes is not None else None
+    if rep is None:
+        with _lock:
+            shapes = _cache.setdefault(f, {})
+            rep = shapes.get(P.shape)
+            if rep is None:
+                if len(shapes) >= MAX_SHAPES:
+                    return None
+                rep = shapes[P.shape] = _record(f, P)
+    return None if rep is _FALLBACK else rep
