@@ -201,9 +201,14 @@ def _same(a, b) -> bool:
 
 
 def _shown(text: str, limit: int = 32) -> str:
-    """A user-supplied string made safe to quote in a message: short, printable, on one line."""
+    """A user-supplied string made safe to quote in a message: short, printable, on one line.
+    Non-ASCII characters are also named by code point: '１' looks like '1' but is U+FF11."""
     t = "".join(c if c.isprintable() else "�" for c in text)
-    return repr(t[:limit] + "…") if len(t) > limit else repr(t)
+    out = repr(t[:limit] + "…") if len(t) > limit else repr(t)
+    odd = sorted({c for c in text[:limit] if ord(c) > 126}, key=text.index)[:3]
+    if odd:
+        out += " (contains " + ", ".join(f"U+{ord(c):04X}" for c in odd) + ")"
+    return out
 
 
 # ----------------------------------------------------------------------------- the codec
