@@ -212,7 +212,7 @@ def test_heatmap_log_colour_scale_and_click_targets():
     assert len(fig.to_json()) < 200_000
     st_fig = sw.heatmap(res, "steps_to")
     assert st_fig.data[0].name == "steps to tol"
-    assert sw._selected_cell({"selection": {"points": [{"customdata": [3, 5], "x": 5, "y": 3}]}}, 8) == (3, 5)
+    assert sw._selected_cell({"selection": {"points": [{"customdata": {"0": 3, "1": 5}, "x": 5, "y": 3}]}}, 8) == (3, 5)
     assert sw._selected_cell({"selection": {"points": []}}, 8) is None
 
 

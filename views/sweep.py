@@ -218,15 +218,38 @@ def _fmt_value(v: float) -> str:
     return f"{v:.3g}"
 
 
-def _ticks(values: np.ndarray, k: int = 7) -> tuple[list[int], list[str]]:
-    idx = sorted(set(np.linspace(0, len(values) - 1, min(k, len(values))).round().astype(int)))
-    return idx, [_fmt_value(values[i]) for i in idx]
+def _ticks(values: np.ndarray, log: bool, beta: bool) -> tuple[list[float], list[str]]:
+    """Round tick values (decades on a log axis, decades of 1 − β on a β log axis, 1-2-5 steps
+    on a linear one) placed at their fractional cell index (cells are evenly spaced on the axis)."""
+    n, lo, hi = len(values), float(values[0]), float(values[-1])
+    if log:
+        a, b = (1 - lo, 1 - hi) if beta else (lo, hi)
+        la, lb = math.log10(a), math.log10(b)
+        ks = range(math.ceil(min(la, lb) - 1e-9), math.floor(max(la, lb) + 1e-9) + 1)
+        cands = [10.0**k for k in ks]
+        if len(cands) < 3:
+            cands = sorted({m * 10.0**k for k in range(math.floor(min(la, lb)) - 1, math.ceil(max(la, lb)) + 1)
+                            for m in (1, 2, 5)} )
+            cands = [c for c in cands if min(a, b) * (1 - 1e-9) <= c <= max(a, b) * (1 + 1e-9)]
+        pos = [(math.log10(c) - la) / (lb - la) * (n - 1) for c in cands]
+        vals = [1 - c for c in cands] if beta else cands
+    else:
+        raw = (hi - lo) / 6
+        mag = 10 ** math.floor(math.log10(raw))
+        step = next(m * mag for m in (1, 2, 5, 10) if m * mag >= raw)
+        vals = [k * step for k in range(math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9) + 1)]
+        pos = [(v - lo) / (hi - lo) * (n - 1) for v in vals]
+    keep = [(p, v) for p, v in zip(pos, vals) if -0.5 <= p <= n - 0.5]
+    if len(keep) > 9:
+        keep = keep[::math.ceil(len(keep) / 9)]
+    return [p for p, _ in keep], [f"{v:.10g}" for _, v in keep]
 
 
-def heatmap(result: SweepResult, metric: str):
+def heatmap(result: SweepResult, metric: str, highlight: tuple[int, int] | None = None):
     """The grid as a Plotly heatmap. final_loss on a log colour scale; diverged cells in one dark
     colour (with a legend entry); for steps_to, cells that never reached tol in light grey.
-    An invisible marker on every cell carries (i, j) for click selection."""
+    An invisible marker on every cell carries (i, j) and the hover text, for click selection
+    (Streamlit reports no selection on heatmaps). `highlight`: a cell (i, j) to outline."""
     import plotly.graph_objects as go
 
     z = result.metric(metric)
@@ -291,13 +314,25 @@ def heatmap(result: SweepResult, metric: str):
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="diverged",
                                  marker=dict(symbol="square", size=12, color=DIVERGED_COLOR)))
     # click targets: heatmaps emit no selection events in Streamlit; invisible markers do
+    for tr in fig.data:                       # the click targets below carry the hover text
+        if tr.type == "heatmap":
+            tr.hoverinfo, tr.hovertemplate = "skip", None
     I, J = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+    hover = np.vectorize(lambda t, v: f"{t}<br>{METRIC_TITLES[metric]}: {v}")(text, shown)
     fig.add_trace(go.Scatter(x=J.ravel(), y=I.ravel(), mode="markers", name="cells", showlegend=False,
                              marker=dict(size=max(4, 360 // n), color="rgba(0,0,0,0)", symbol="square"),
                              customdata=np.stack([I.ravel(), J.ravel()], axis=1),
-                             hoverinfo="skip"))
-    xt, xtt = _ticks(result.x_values)
-    yt, ytt = _ticks(result.y_values)
+                             text=hover.ravel(), hovertemplate="%{text}<extra></extra>"))
+    if highlight is not None:
+        i, j = highlight
+        fig.add_shape(type="rect", x0=j - 0.5, x1=j + 0.5, y0=i - 0.5, y1=i + 0.5,
+                      line=dict(color="white", width=2))
+        fig.add_shape(type="rect", x0=j - 0.9, x1=j + 0.9, y0=i - 0.9, y1=i + 0.9,
+                      line=dict(color="black", width=1))
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="best cell",
+                                 marker=dict(symbol="square-open", size=12, color="black")))
+    xt, xtt = _ticks(result.x_values, result.x_log, is_beta_like(xh))
+    yt, ytt = _ticks(result.y_values, result.y_log, is_beta_like(yh))
     fig.update_layout(
         title=f"{spec.title}: {METRIC_TITLES[metric]} after {result.steps} steps on {result.surface.title}",
         xaxis=dict(title=xl, tickvals=xt, ticktext=xtt, range=[-0.5, n - 0.5], showgrid=False),
@@ -650,8 +685,10 @@ def render(st, query: Mapping, write_url: bool = False) -> None:
             _RESULTS.popitem(last=False)
     _RESULTS.move_to_end(key)
 
-    event = st.plotly_chart(heatmap(res, settings.metric), key="sweep_heatmap", on_select="rerun",
-                            selection_mode="points")
+    # the figure must not depend on the selection: a changed figure is redrawn and its selection
+    # cleared (a second rerun would forget the click). The best cell is outlined instead.
+    event = st.plotly_chart(heatmap(res, settings.metric, highlight=best_cell(res, settings.metric)),
+                            key="sweep_heatmap", on_select="rerun", selection_mode="points")
     st.caption(f"{settings.n}×{settings.n} runs in {res.seconds:.2f} s ({res.chunks} batched "
                f"call{'s' if res.chunks > 1 else ''}). Diverged: {int(res.diverged.sum())} cells.")
     cell = _selected_cell(event, res.n)
@@ -687,7 +724,10 @@ def _selected_cell(event, n: int) -> tuple[int, int] | None:
         return None
     for p in points or []:
         cd = p.get("customdata")
-        if isinstance(cd, (list, tuple)) and len(cd) == 2:
+        if isinstance(cd, dict):                  # Streamlit sends an array as {"0": i, "1": j}
+            cd = [cd.get("0", cd.get(0)), cd.get("1", cd.get(1))]
+        if isinstance(cd, (list, tuple)) and len(cd) == 2 and all(
+                isinstance(c, (int, float)) for c in cd):
             i, j = int(cd[0]), int(cd[1])
         else:
             x, y = p.get("x"), p.get("y")
