@@ -451,7 +451,7 @@ def test_panels_are_fast_enough():
                      (pp.step_bound_data, "adam-step-bound"), (pp.condition_data, "adamw-condition-number")):
         t0 = time.perf_counter()
         fn(get(name).query)
-        assert time.perf_counter() - t0 < 3.0, name
+        assert time.perf_counter() - t0 < 5.0, name           # measured 0.02 … 1.3 s
 
 
 def test_panel_numbers_agree_with_the_claims():

@@ -324,6 +324,7 @@ CONDITION_ROTATED = 45.0                            # the rotated case when the 
 PROX_GAMMA_LAMBDAS = (1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1)
 SPARSE_Q = 1e-3          # step_bound's sparse variant: y-gradient seen once per ~1/(1-β2) steps
 SPARSE_STEPS = 2000
+PANEL_MAX_STEPS = 5000   # panels rerun the scenario: longer races are cut here (compute budget)
 
 _ADAM_SCALE = _query(
     # Rosenbrock from the classic start. Every gradient is multiplied by c = 1000 (scale_x = scale_y).
@@ -589,9 +590,10 @@ def scale_free_data(query: Mapping) -> dict:
     opts = [r.optimizer() for r in sc.runs]
     plain_s = sc.build_surface(scale_x=1.0, scale_y=1.0)
     scaled_s = sc.build_surface(scale_x=cx, scale_y=cy)
-    plain = optimizers.run(opts, plain_s, start=sc.start, steps=sc.steps, seed=sc.seed,
+    steps = min(sc.steps, PANEL_MAX_STEPS)
+    plain = optimizers.run(opts, plain_s, start=sc.start, steps=steps, seed=sc.seed,
                            diagnostics=False)
-    scaled = optimizers.run(opts, scaled_s, start=sc.start, steps=sc.steps, seed=sc.seed,
+    scaled = optimizers.run(opts, scaled_s, start=sc.start, steps=steps, seed=sc.seed,
                             diagnostics=False)
     rows = []
     for r, a, b in zip(sc.runs, plain, scaled):
@@ -774,8 +776,8 @@ def prox_gap_data(query: Mapping) -> dict:
     p = optimizers.get("adamprox", **{**hp, "weight_decay": lam})
     z = optimizers.get("adam", **{k: v for k, v in hp.items() if k != "decay"} | {"weight_decay": 0.0})
     surf = sc.build_surface()
-    tw, tp, tz = optimizers.run([w, p, z], surf, start=sc.start, steps=sc.steps, seed=sc.seed,
-                                diagnostics=False)
+    tw, tp, tz = optimizers.run([w, p, z], surf, start=sc.start, steps=min(sc.steps, PANEL_MAX_STEPS),
+                                seed=sc.seed, diagnostics=False)
     ratio = prox_gap_ratio(tw.points, tp.points, tz.points[:, None, :])
     return {"gamma_lambda": gls, "ratio": ratio, "gamma": gamma, "decay": hp.get("decay", "lr")}
 
@@ -882,7 +884,7 @@ def step_bound_data(query: Mapping, sparse: bool = False) -> dict:
     probability SPARSE_Q (rescaled), over SPARSE_STEPS steps."""
     sc = parse_scenario(query)
     surf = sc.build_surface(**({"sparse": SPARSE_Q} if sparse else {}))
-    steps = SPARSE_STEPS if sparse else sc.steps
+    steps = SPARSE_STEPS if sparse else min(sc.steps, PANEL_MAX_STEPS)
     opts = [r.optimizer() for r in sc.runs]
     trs = optimizers.run(opts, surf, start=sc.start, steps=steps, seed=sc.seed, diagnostics=False)
     t = np.arange(1, steps + 1)
