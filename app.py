@@ -112,10 +112,13 @@ def optimizer_controls(problems: dict) -> None:
         lr = S.get(f"{key}.lr")
         with st.expander(f"{instance_label(key)} · γ = {fmt_number(lr) if lr is not None else '—'}"):
             st.caption(spec.description)
+            decay_note = rules.weight_decay_note(spec.name, S.get(f"{key}.decay", "lr"))
             for h in spec.hparams:
                 if h.name == "step_every" and S.get(f"{key}.schedule") != "step":
                     continue
                 control(h, f"{key}.{h.name}")
+                if h.name == "weight_decay" and decay_note:
+                    st.caption(decay_note)
             if key in problems:
                 st.error(md_escape(problems[key]))
             st.button("Duplicate for A/B", key=f"_dup_{key}", on_click=state.duplicate_run,
@@ -186,9 +189,9 @@ else:
 preset = presets.get_preset(scn.preset) if scn.preset else None
 if preset is not None:
     same = parse_query({**preset.query, "preset": preset.name, "view": scn.view})[0].race_key() == scn.race_key()
-    with st.container(border=True):
-        tag = "" if same else " — *changed since it was loaded*"
-        st.markdown(f"**Preset: {preset.title}**{tag}")
+    tag = "" if same else " — changed since it was loaded"
+    with st.expander(f"**Preset: {preset.title}**{tag} · what to look for",
+                     expanded=scn.view != "present", icon=":material/school:"):
         st.markdown(preset.what_to_look_for)
         if preset.source:
             st.caption(preset.source)

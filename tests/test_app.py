@@ -150,7 +150,7 @@ def test_each_preset_link_renders_its_scenario_without_a_warning(p):
     assert not at.error
     scn, _ = parse_query(p.query)
     assert [n.split(" · ")[0] for n in legend(at)] == [r.label for r in scn.runs]
-    assert any(p.title in m.value for m in at.markdown)
+    assert any(p.title in e.label for e in at.expander)
     assert at.query_params.get("preset") == p.name
 
 

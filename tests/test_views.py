@@ -621,3 +621,39 @@ def test_a_run_whose_settings_conflict_is_left_out_with_its_reason():
                                        s.run("adam")))
     assert "nesterov" in bad.problems()["sgd"]
     assert list(RunCache().trajectories(bad)) == ["adam"]
+
+
+def test_a_long_run_draws_a_simplified_path_that_stays_on_the_trajectory():
+    s = scenario(opt=["sgd", "adam"], steps="6000")
+    trs = RunCache().trajectories(s)
+    spec = race_figure(s, trs).to_dict()
+    (xa, xb), (ya, yb) = s.build_surface().window
+    tol = math.hypot(xb - xa, yb - ya) * 1e-4
+    for i, r in enumerate(s.runs):
+        ghost = spec["data"][T_RUNS + 3 * i]
+        steps_f = decode(ghost["customdata"])
+        assert steps_f.shape[1] == 2 and len(steps_f) <= 4000
+        k = steps_f[:, 0].astype(int)
+        assert k[0] == 0 and k[-1] == 6000 and (np.diff(k) > 0).all()
+        P = trs[r.key].points
+        assert np.array_equal(decode(ghost["x"]), P[k, 0].astype(np.float32))
+        assert np.array_equal(steps_f[:, 1], trs[r.key].losses[k].astype(np.float32))
+        # every dropped point is within tol of the drawn polyline segment around it
+        for a, b in zip(k[:-1], k[1:]):
+            if b - a > 1:
+                seg = P[a + 1:b]
+                d = P[b] - P[a]
+                n = math.hypot(*d) or 1.0
+                dist = np.abs(d[0] * (seg[:, 1] - P[a, 1]) - d[1] * (seg[:, 0] - P[a, 0])) / n
+                assert dist.max() <= tol * 1.0001 or len(k) == 4000
+        assert "customdata[0]" in ghost["hovertemplate"]
+
+
+def test_the_weight_decay_convention_is_stated_for_every_optimizer_that_has_one():
+    for name in optimizers.names():
+        note = rules.weight_decay_note(name)
+        has = "weight_decay" in {h.name for h in optimizers.spec(name).hparams}
+        assert bool(note) == has
+    assert "decay = lr" in rules.weight_decay_note("adamw", "lr")
+    assert "decay = schedule" in rules.weight_decay_note("adamw", "schedule")
+    assert "Adam-ℓ2" in rules.weight_decay_note("adam") and "proximal" in rules.weight_decay_note("adamprox")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import background, style
-from .figure import Prebuilt, f4, fmt_loss
+from .figure import Prebuilt, f4, f4_2d, fmt_loss
 from .scenario import Scenario
 
 MAX_FRAMES = 200
@@ -26,6 +26,8 @@ POINT_BUDGET = 22_000        # growing-path points summed over all frames and ru
 SPEEDS = (("½×", 160), ("1×", 60), ("2×", 25), ("4×", 8))   # ms per frame
 GHOST_OPACITY = 0.25         # the exact path while the animation draws over it
 PLOT_WIDTH = 0.70             # the square map's share of the width; the legend sits to its right
+EXACT_POINTS = 2501           # longer runs draw a simplified full path …
+GHOST_POINTS = 4000           # … of at most this many vertices
 CLICK_GRID = 31              # candidate start points per axis (invisible, clickable)
 
 # Trace layout: fixed traces first, then three per run.
@@ -48,15 +50,16 @@ def frame_steps(steps: int, n_runs: int) -> np.ndarray:
     return np.unique(np.round(np.linspace(0, steps, n)).astype(int))
 
 
-def ranked_vertices(P: np.ndarray, m: int) -> np.ndarray:
+def ranked_vertices(P: np.ndarray, m: int, tol: float = 0.0) -> np.ndarray:
     """Indices of the m most significant vertices of the polyline P (n, 2), sorted.
 
     Ramer–Douglas–Peucker with a priority queue: repeatedly split the segment whose farthest
     interior point is farthest from its chord, so any prefix of the ranking is the best
-    simplification of that size. Endpoints are always kept.
+    simplification of that size. Stops early once no point is farther than `tol` from the
+    simplified line. Endpoints are always kept.
     """
     n = len(P)
-    if n <= m:
+    if n <= m and tol <= 0:
         return np.arange(n)
     keep = [0, n - 1]
     heap: list = []
@@ -77,7 +80,9 @@ def ranked_vertices(P: np.ndarray, m: int) -> np.ndarray:
 
     push(0, n - 1)
     while heap and len(keep) < m:
-        _, i, j, k = heapq.heappop(heap)
+        d, i, j, k = heapq.heappop(heap)
+        if -d <= tol:
+            break
         keep.append(k)
         push(i, k)
         push(k, j)
@@ -98,11 +103,19 @@ class RunFrames:
     diverged_at: int | None
 
 
-def run_frames(tr, ks: np.ndarray) -> RunFrames:
+def run_frames(tr, ks: np.ndarray, tol: float = 0.0) -> RunFrames:
+    """`tol`: for runs longer than EXACT_POINTS, the full path keeps only vertices that move it
+    by more than tol (about a fifth of a pixel), at most GHOST_POINTS of them."""
     P = tr.points
     finite = np.isfinite(P).all(axis=1)
     last = int(np.flatnonzero(finite)[-1]) if finite.any() else 0
     Q = P[: last + 1]
+    if len(P) > EXACT_POINTS:
+        g = ranked_vertices(Q, GHOST_POINTS, tol)
+        full_x, full_y = f4(Q[g, 0]), f4(Q[g, 1])
+        loss = f4_2d(np.stack([g, tr.losses[g]], axis=1))     # [step, f] for the hover
+    else:
+        full_x, full_y, loss = f4(P[:, 0]), f4(P[:, 1]), f4(tr.losses)
     keep = ranked_vertices(Q, vertex_budget(len(ks)))
     frame_xy, heads = [], []
     for i, k in enumerate(ks):
@@ -110,7 +123,7 @@ def run_frames(tr, ks: np.ndarray) -> RunFrames:
         idx = np.append(keep[keep < kk], kk)
         frame_xy.append((f4(Q[idx, 0]), f4(Q[idx, 1])) if i < len(ks) - 1 else None)
         heads.append((float(Q[kk, 0]), float(Q[kk, 1])))
-    return RunFrames(f4(P[:, 0]), f4(P[:, 1]), f4(tr.losses), tuple(frame_xy), tuple(heads), last,
+    return RunFrames(full_x, full_y, loss, tuple(frame_xy), tuple(heads), last,
                      float(tr.losses[last]), tr.diverged_at)
 
 
@@ -122,14 +135,14 @@ class _FrameCache:
         self._d: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, tr, ks: np.ndarray) -> RunFrames:
-        key = (id(tr), ks.tobytes())
+    def get(self, tr, ks: np.ndarray, tol: float = 0.0) -> RunFrames:
+        key = (id(tr), ks.tobytes(), tol)
         with self._lock:
             hit = self._d.get(key)
             if hit is not None and hit[0] is tr:
                 self._d.move_to_end(key)
                 return hit[1]
-        rf = run_frames(tr, ks)
+        rf = run_frames(tr, ks, tol)
         with self._lock:
             self._d[key] = (tr, rf)       # holding tr keeps id(tr) from being reused
             while len(self._d) > self.size:
@@ -138,6 +151,14 @@ class _FrameCache:
 
 
 FRAME_CACHE = _FrameCache()
+
+
+def _hover(label: str, with_steps: bool) -> str:
+    if with_steps:      # a simplified path: the step is stored next to f
+        return (f"{label}<br>step %{{customdata[0]}}<br>(%{{x:.4g}}, %{{y:.4g}})"
+                "<br>f = %{customdata[1]:.4g}<extra></extra>")
+    return (f"{label}<br>step %{{pointNumber}}<br>(%{{x:.4g}}, %{{y:.4g}})"
+            "<br>f = %{customdata:.4g}<extra></extra>")
 
 
 def legend_text(label: str, rf: RunFrames, f_star: float | None) -> str:
@@ -174,6 +195,7 @@ def race_figure(s: Scenario, trajectories: dict, surface=None, field=None) -> Pr
     ks = frame_steps(s.steps, len(runs))
     (xa, xb), (ya, yb) = surface.window
     f_star = surface.f_min
+    tol = math.hypot(xb - xa, yb - ya) * 1e-4
 
     data = [_click_grid(surface, field)]
     mins = np.asarray(surface.minima, dtype=float).reshape(-1, 2)
@@ -193,7 +215,7 @@ def race_figure(s: Scenario, trajectories: dict, surface=None, field=None) -> Pr
     })
     per_run = []
     for r in runs:
-        rf = FRAME_CACHE.get(trajectories[r.key], ks)
+        rf = FRAME_CACHE.get(trajectories[r.key], ks, tol)
         per_run.append(rf)
         color, dash = style.run_color(r.key), style.run_dash(r.key)
         hx, hy = rf.heads[-1]
@@ -202,8 +224,7 @@ def race_figure(s: Scenario, trajectories: dict, surface=None, field=None) -> Pr
             {"type": "scatter", "mode": "lines", "x": rf.full_x, "y": rf.full_y,
              "customdata": rf.loss, "legendgroup": r.key, "name": legend_text(r.label, rf, f_star),
              "opacity": 1.0, "line": {"color": color, "width": typo.line, "dash": dash},
-             "hovertemplate": f"{r.label}<br>step %{{pointNumber}}<br>(%{{x:.4g}}, %{{y:.4g}})"
-                              "<br>f = %{customdata:.4g}<extra></extra>"},
+             "hovertemplate": _hover(r.label, "shape" in rf.loss)},
             # the growing path (empty at rest)
             {"type": "scatter", "mode": "lines", "x": [], "y": [], "legendgroup": r.key,
              "showlegend": False, "name": r.label, "hoverinfo": "skip",

@@ -88,3 +88,20 @@ def notes(run: Run) -> list[str]:
     if spec.paper:
         out.append(f"Source: {spec.paper}.")
     return out
+
+
+def weight_decay_note(name: str, decay: str = "lr") -> str:
+    """One line under the λ control saying which weight-decay convention is active."""
+    spec = optimizers.spec(name)
+    names = {h.name for h in spec.hparams}
+    if "weight_decay" not in names:
+        return ""
+    if "decay" in names:
+        how = ("θ shrinks by γ_t·λ (decay = lr, as torch/optax)" if decay == "lr" else
+               "θ shrinks by η_t·λ, independent of the learning rate (decay = schedule)")
+        kind = "proximal" if name == "adamprox" else "decoupled"
+        return f"λ is {kind} weight decay, outside the adaptive step: per step {how}."
+    if name == "lion":
+        return "λ is decoupled weight decay: θ shrinks by γ_t·λ, outside the sign step."
+    return ("λ is L2 weight decay: g ← g + λθ, so it passes through the optimizer's scaling"
+            + (" (Adam-ℓ2, not AdamW)." if spec.adam_family else "."))
