@@ -485,7 +485,7 @@ PAPER_PRESETS: list[Preset] = [
             "gradient is right on average but every single one is wrong. Watch the loss curves. "
             "Nesterov's step is proportional to the noisy gradient, so a doubled coordinate "
             "doubles the step: it needs a small learning rate to survive (twice as large "
-            "diverges for some seeds) and its loss stalls about 1e-4 above the minimum — even at "
+            "diverges for some seeds) and its loss stalls about 6e-5 above the minimum — even at "
             "its best learning rate, about 4e-7. Adam normalises each coordinate by the root mean "
             "square of its recent gradients, which absorbs the noise's scale: it keeps "
             "converging, to about 4e-11 — four orders of magnitude below Nesterov at its best."),
