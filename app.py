@@ -174,17 +174,12 @@ link = (st.context.url or "").rstrip("/") + "/?" + query_string(query)
 
 st.markdown(style.page_css(scn.view), unsafe_allow_html=True)
 
-if scn.view == "present":      # one compact line: the race should fit a projector's screen
-    formula_md = (f"`f(x, y) = {scn.expr}`" if scn.surface == CUSTOM
-                  else f"$f(x, y) = {surface.latex}$")
-    st.markdown(f"### {surface_title(scn.surface)} &nbsp; {formula_md}")
+head, formula = st.columns([2, 3], vertical_alignment="center")
+head.markdown(f"{'##' if scn.view == 'present' else '#'} {surface_title(scn.surface)}")
+if scn.surface == CUSTOM:
+    formula.code(f"f(x, y) = {scn.expr}", language=None)
 else:
-    head, formula = st.columns([2, 3], vertical_alignment="center")
-    head.markdown(f"# {surface_title(scn.surface)}")
-    if scn.surface == CUSTOM:
-        formula.code(f"f(x, y) = {scn.expr}", language=None)
-    else:
-        formula.latex(f"f(x, y) = {surface.latex}")
+    formula.latex(f"f(x, y) = {surface.latex}")
 
 preset = presets.get_preset(scn.preset) if scn.preset else None
 if preset is not None:

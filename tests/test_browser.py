@@ -150,6 +150,11 @@ def test_play_advances_the_animation(server, browser, shots):
     c = page.evaluate(f"{GD}._fullLayout.sliders[0].active")
     time.sleep(0.5)
     assert page.evaluate(f"{GD}._fullLayout.sliders[0].active") == c
+    page.mouse.move(5, 500)                              # no hover label in the picture
+    time.sleep(0.3)
+    page.screenshot(path=str(shots / "paused.png"))
+    if os.environ.get("SAVE_SCREENSHOT"):               # how assets/screenshot.png is made
+        shutil.copy(shots / "paused.png", os.environ["SAVE_SCREENSHOT"])
     page.close()
 
 

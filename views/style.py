@@ -73,7 +73,7 @@ class Typography:
 
 
 EXPLORE = Typography(base=14, title=18, legend=14, tick=13, line=2.6, head=12, height=720)
-PRESENT = Typography(base=22, title=28, legend=22, tick=20, line=4.0, head=18, height=820)
+PRESENT = Typography(base=22, title=28, legend=22, tick=20, line=4.0, head=18, height=780)
 
 
 def typography(view: str) -> Typography:
@@ -86,15 +86,18 @@ _CSS = """
   .block-container { padding-top: 2.2rem; padding-bottom: 2rem; }
   section[data-testid="stSidebar"] .stExpander summary p { font-weight: 600; }
   h1 { padding-bottom: 0.2rem; }
+  /* selected optimizers as quiet chips: the runs' own colours live in the charts */
+  [data-testid="stMultiSelectTagsContainer"] > span > span {
+    background-color: #e3e9f1 !important; color: #1d2733 !important; }
+  [data-testid="stMultiSelectTagsContainer"] > span > span svg { fill: #55606e !important; }
 </style>
 """
 _PRESENT_CSS = """
 <style>
   html, body, [class*="css"] { font-size: 21px; }
-  .block-container { padding-top: 1.2rem; max-width: 100%; }
+  .block-container { padding-top: 0.6rem; max-width: 100%; }
   h1 { font-size: 2.8rem !important; }
   [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.25rem; }
-  .katex { font-size: 1.35em; }
 </style>
 """
 
