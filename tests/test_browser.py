@@ -204,7 +204,7 @@ def test_presentation_mode_collapses_the_sidebar(server, browser, shots):
     assert sidebar.count() == 0 or sidebar.get_attribute("aria-expanded") == "false" \
         or not sidebar.is_visible()
     height = page.evaluate(f"{GD}.layout.height")
-    assert height >= 800
+    assert height >= 780
     page.close()
 
 
