@@ -165,12 +165,13 @@ with st.sidebar:
     start_controls()
 
 scn = state.scenario(S)
-query = state.finish(S, scn)
-if state.read_query(st.query_params) != query:
+_current = state.read_query(st.query_params)
+query = state.finish(S, scn, _current)
+if _current != query:
     st.query_params.from_dict(query)
 surface = scn.build_surface()
 typo = style.typography(scn.view)
-link = (st.context.url or "").rstrip("/") + "/?" + query_string(query)
+link = (st.context.url or "").rstrip("/") + "/?" + query_string(to_query(scn))
 
 st.markdown(style.page_css(scn.view), unsafe_allow_html=True)
 
