@@ -657,3 +657,14 @@ def test_the_weight_decay_convention_is_stated_for_every_optimizer_that_has_one(
     assert "decay = lr" in rules.weight_decay_note("adamw", "lr")
     assert "decay = schedule" in rules.weight_decay_note("adamw", "schedule")
     assert "Adam-ℓ2" in rules.weight_decay_note("adam") and "proximal" in rules.weight_decay_note("adamprox")
+
+
+def test_every_optimizer_has_its_own_colour_far_from_the_others():
+    def rgb(h):
+        return np.array([int(h[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
+    assert set(style.COLORS) == set(optimizers.names())
+    cols = [rgb(c) for c in style.COLORS.values()]
+    gaps = [np.linalg.norm(a - b) for i, a in enumerate(cols) for b in cols[i + 1:]]
+    assert min(gaps) > 60
+    assert style.run_color("adam-2") != style.run_color("adam") != style.run_color("adam-3")
+    assert style.run_dash("adam-2") == "dash" and style.run_dash("adam") == "solid"

@@ -56,7 +56,7 @@ def values_latex(run: Run) -> str:
                      if hp["schedule"] == "step" else sched)
     zeros = [h for h in spec.hparams if h.name in _SUBSTITUTE and h.symbol and hp[h.name] == 0]
     if zeros:
-        parts.append(r"\ ".join(f"{h.symbol} = 0" for h in zeros))
+        parts.append(r",\ ".join(f"{h.symbol} = 0" for h in zeros))
     if hp.get("warmup"):
         parts.append(r"\text{warm-up over } %d \text{ steps}" % hp["warmup"])
     return r",\quad ".join(parts)

@@ -20,11 +20,11 @@ COLORS = {
     "adam_nobc": "#e377c2",
     "amsgrad": "#1a237e",
     "adamprox": "#9e9d24",
-    "adamax": "#c2185b",
-    "nadam": "#5c6bc0",
+    "adamax": "#b35900",
+    "nadam": "#ff4081",
     "radam": "#6a1b9a",
-    "lion": "#f9a825",
-    "adabelief": "#37474f",
+    "lion": "#000000",
+    "adabelief": "#7f7f7f",
 }
 DASHES = {1: "solid", 2: "dash", 3: "dot"}
 SYMBOLS = {1: "circle", 2: "square", 3: "diamond"}
