@@ -15,7 +15,8 @@ The arithmetic follows torch.optim's single-tensor code path operation by operat
 first moment, addcmul/addcdiv order), so that trajectories agree with torch to the last few bits.
 Like torch, a term whose hyperparameter is a plain 0 (weight decay, momentum) is skipped rather than
 computed as `+ 0·θ`. Adam-family rules also leave `m_hat` and `v_hat_sqrt` in their state for the
-diagnostics.
+diagnostics (the runner sets `hp["diagnostics"] = False` when nobody will read them, and Adam then
+skips m̂).
 
 Speed: the hot rules (SGD family, AdaGrad, RMSProp, the Adam family) make each new array once and
 then work on it in place (`m *= w`), so a step makes few temporaries; the operations and their order
@@ -230,7 +231,7 @@ def _adam_direction(g, state, t, hp, bias_correction=True):
         bc2_sqrt = (1 - b2**t) ** 0.5
         step_size = _gamma(hp) / bc1
         v_hat_sqrt /= bc2_sqrt
-        m_hat = m / bc1
+        m_hat = m / bc1 if hp.get("diagnostics", True) else None  # only the diagnostics read it
     else:
         step_size = _gamma(hp)
         m_hat = m

@@ -31,7 +31,8 @@ class Trajectory:
     surface: object
     points: np.ndarray
     losses: np.ndarray
-    grads: np.ndarray               # the (oracle) gradient at θ_k, used by update k+1
+    grads: np.ndarray | None        # the (oracle) gradient at θ_k, used by update k+1
+                                    # (None when run with record_grads=False)
     diverged_at: object             # int | None for one start; int array (-1: never) for many
     seed: int = 0
     m_hat: np.ndarray | None = None       # Adam family: bias-corrected first moment, row k after update k
@@ -90,12 +91,16 @@ def _rows_for(opt: Optimizer, starts: np.ndarray) -> tuple[np.ndarray, dict]:
     return starts, hp
 
 
-def run(optimizer, surface, start=None, steps: int = 500, seed: int = 0, diagnostics: bool = True):
+def run(optimizer, surface, start=None, steps: int = 500, seed: int = 0, diagnostics: bool = True,
+        record_grads: bool = True):
     """Run one optimizer (or a list, in one batched loop) on `surface` for `steps` updates.
 
     optimizer: an Optimizer, a registry name, or a list of them (a list in, a list out).
     start: (2,) or (B, 2); None uses the surface's default start.
     diagnostics: also record m̂ and √v̂ for the Adam family (more memory).
+    record_grads: keep the gradient of every step in `Trajectory.grads`; False leaves it None and
+        saves 40% of the memory and of the time spent writing it (a sweep that needs only the
+        paths and the losses).
     """
     single = not isinstance(optimizer, (list, tuple))
     opts = [get(o) if isinstance(o, str) else o for o in ([optimizer] if single else optimizer)]
@@ -122,7 +127,7 @@ def run(optimizer, surface, start=None, steps: int = 500, seed: int = 0, diagnos
     theta = np.concatenate([b[2] for b in blocks], axis=0)
     points = np.empty((steps + 1, N, 2))
     losses = np.empty((steps + 1, N))
-    grads = np.empty((steps + 1, N, 2))
+    grads = np.empty((steps + 1, N, 2)) if record_grads else None
     want_diag = [diagnostics and o.spec.adam_family for o in opts]
     m_hat = np.full((steps + 1, N, 2), np.nan) if any(want_diag) else None
     v_hat = np.full((steps + 1, N, 2), np.nan) if any(want_diag) else None
@@ -132,6 +137,8 @@ def run(optimizer, surface, start=None, steps: int = 500, seed: int = 0, diagnos
     # row (the one-optimizer sweep: no slicing of every array at every step)
     plan = [(opt.spec.update, hp, eta.tolist(), slice(a, b), (a, b) == (0, N), diag)
             for opt, hp, eta, (a, b, _), diag in zip(opts, hps, etas, blocks, want_diag)]
+    for hp, diag in zip(hps, want_diag):
+        hp["diagnostics"] = diag        # rules may skip what only the diagnostics read
 
     oracle = surface.oracle(seed, steps)
     first = np.full(N, -1)               # the step at which each row died (-1: alive)
@@ -139,9 +146,11 @@ def run(optimizer, surface, start=None, steps: int = 500, seed: int = 0, diagnos
         states = [opt.spec.init(theta[a:b], hp) for opt, hp, (a, b, _) in zip(opts, hps, blocks)]
         points[0] = theta
         dead = _check(points[0], bound, first, 0, np.empty(0, dtype=np.intp))
-        losses[0], grads[0] = oracle(points[0], 0)
+        losses[0], g = oracle(points[0], 0)
+        if record_grads:
+            grads[0] = g
         for t in range(1, steps + 1):
-            prev, new, g = points[t - 1], points[t], grads[t - 1]
+            prev, new = points[t - 1], points[t]
             for i, (update, hp, eta, rows, whole, diag) in enumerate(plan):
                 hp["eta"] = eta[t - 1]
                 if whole:
@@ -151,7 +160,9 @@ def run(optimizer, surface, start=None, steps: int = 500, seed: int = 0, diagnos
                 if diag:
                     m_hat[t, rows], v_hat[t, rows] = states[i]["m_hat"], states[i]["v_hat_sqrt"]
             dead = _check(new, bound, first, t, dead)
-            losses[t], grads[t] = oracle(new, t)
+            losses[t], g = oracle(new, t)
+            if record_grads:
+                grads[t] = g
 
     if dead.size:   # a dead row's θ is NaN from `first` on; its losses, gradients, diagnostics too
         after = np.arange(steps + 1)[:, None] >= np.where(first >= 0, first, steps + 1)
@@ -166,7 +177,7 @@ def run(optimizer, surface, start=None, steps: int = 500, seed: int = 0, diagnos
         d = first[a:b]
         out.append(Trajectory(
             optimizer=opt, surface=surface, points=pick(points), losses=pick(losses),
-            grads=pick(grads), seed=seed,
+            grads=pick(grads) if record_grads else None, seed=seed,
             diverged_at=(None if d[0] < 0 else int(d[0])) if squeeze else d,
             m_hat=pick(m_hat) if want_diag[i] else None,
             v_hat_sqrt=pick(v_hat) if want_diag[i] else None, eta=etas[i]))

@@ -16,8 +16,9 @@ The VJPs of the common primitives (FAST_VJPS) are autograd's formulas copied ope
 operation, minus the wrapper overhead; every other primitive goes through autograd's own VJP
 registry (`primitive_vjps`, what `defvjp` fills). Every floating-point operation is therefore the one
 autograd would perform, in the same order, and the result is bit-for-bit autograd's. That is checked,
-not assumed: a new recording is replayed at once on the recording input and on a second, shuffled and
-perturbed input, and both answers must equal a normal autograd call bit for bit; if anything differs
+not assumed: a new recording is replayed at once on the recording input and on two more (rows
+reversed, values moved; signs flipped), and each answer must equal a normal autograd call bit for
+bit; if anything differs
 (e.g. an f whose Python control flow depends on the values) or fails, that (f, shape) is marked and
 always uses plain autograd. tests/test_fastpath.py checks the same on every surface and on typed
 expressions.
@@ -108,8 +109,16 @@ _GETITEM = ArrayBox.__getitem__.fun       # P[..., 0]; its VJP scatters into zer
 
 
 def _power_x_const_exponent(y):
-    """_power_x for a constant exponent y: the exponent autograd computes, computed once."""
+    """_power_x for a constant exponent y: the exponent autograd computes, computed once.
+
+    The one place where an operation is left out: for x**2 autograd computes `x ** 1.0`, which is
+    exactly x (IEEE pow is exact when the result is representable, and numpy/libm return x), so
+    `g * 2 * x` gives the same bits one power cheaper. The check on recording and
+    tests/test_fastpath.py (pow(x, 1.0) == x over special and random values) make sure of it.
+    """
     e = anp.where(y, y - 1, 1.0)
+    if type(e) is float and e == 1.0:
+        return lambda g, ans, x, _: g * y * x
     return lambda g, ans, x, _: g * y * x ** e
 
 
@@ -180,6 +189,7 @@ class Replay:
         self.backward = list(toposort(self.end, parents=grad_parents.__getitem__))
         if self.backward.pop() != 0:                    # the root comes last and has no VJP
             raise _NotReplayable("unexpected graph")
+        self.forward = self.calls[1:]
         self.shape = np.shape(P)
         self._seed = None
 
@@ -187,7 +197,7 @@ class Replay:
         """(f(P), VJP of ones) as float64 arrays, for P of the recorded shape. Nothing is shared
         between calls except the read-only seed, so threads (Streamlit sessions) may share it."""
         values = [P]
-        for call in self.calls[1:]:
+        for call in self.forward:
             values.append(call(values))
         ans = np.asarray(values[self.end], dtype=np.float64)
         seed = self._seed
@@ -335,18 +345,20 @@ def _same_bits(a, b) -> bool:
     return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
 
 
-def _second_input(P):
-    """Another input of P's shape, unlike P row by row: rows reversed, values moved a little."""
-    Q = P[::-1].copy() if P.ndim else P.copy()
-    return Q * (1.0 + 2.0**-10) + 0.03125
+def _check_inputs(P):
+    """P and two more inputs of its shape, unlike it row by row (rows reversed), one moved a little,
+    one with every sign flipped: an f whose Python code branches on the values (which the replay
+    would freeze) is very likely to take another branch on one of them."""
+    R = P[::-1] if P.ndim else P
+    return (P, R * (1.0 + 2.0**-10) + 0.03125, R * -2.0 - 0.5)
 
 
 def _record(f, P):
-    """A Replay of f for P's shape that reproduces autograd bit for bit on two inputs, or _FALLBACK."""
+    """A Replay of f for P's shape that reproduces autograd bit for bit on three inputs, or _FALLBACK."""
     try:
-        rep = Replay(f, P)
         with np.errstate(all="ignore"):
-            for Q in (P, _second_input(P)):
+            rep = Replay(f, P)
+            for Q in _check_inputs(P):
                 want, got = plain_value_and_grad(f, Q), rep(Q)
                 if not (_same_bits(want[0], got[0]) and _same_bits(want[1], got[1])):
                     return _FALLBACK
@@ -355,8 +367,16 @@ def _record(f, P):
         return _FALLBACK
 
 
+_last = (None, None, None)      # (f, shape, replay) of the latest lookup: a runner asks for the
+                                # same one every step, and a weak-dictionary lookup costs ~1 µs
+
+
 def replay_for(f, P):
     """The checked Replay of f for P's shape, recorded on first use; None: use plain autograd."""
+    global _last
+    last_f, last_shape, rep = _last
+    if last_f is f and last_shape == P.shape:
+        return rep
     try:
         shapes = _cache.get(f)
     except TypeError:      # f cannot be weakly referenced: no cache
@@ -370,4 +390,6 @@ def replay_for(f, P):
                 if len(shapes) >= MAX_SHAPES:
                     return None
                 rep = shapes[P.shape] = _record(f, P)
-    return None if rep is _FALLBACK else rep
+    rep = None if rep is _FALLBACK else rep
+    _last = (f, P.shape, rep)
+    return rep

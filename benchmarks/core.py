@@ -1,0 +1,233 @@
+"""The optimizer core against torch.optim (the default scene) and JAX + optax (a sweep).
+
+Each comparison checks that both sides computed the same thing (max |Δθ|) before it reports a
+ratio, so that a ratio can not come from doing less work.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+import optimizers
+import surfaces
+
+from .timing import Row, fmt_ratio, interleaved, ms
+
+# The app's default scene (views/scenario.py: DEFAULT_OPTS, the surface's learning-rate hints).
+SCENE_OPTS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")
+SCENE_STEPS = 1000
+SWEEP_N, SWEEP_STEPS, SWEEP_LR = 64, 500, 2e-2
+
+
+def scene_optimizers(surface):
+    """The default scene's optimizers: registry defaults, lr from the surface's hint per family."""
+    out = []
+    for name in SCENE_OPTS:
+        spec = optimizers.spec(name)
+        out.append(optimizers.get(name, lr=float(surface.lr_hints[spec.family])))
+    return out
+
+
+def run_scene():
+    s = surfaces.get("rosenbrock")
+    return optimizers.run(scene_optimizers(s), s, start=s.start, steps=SCENE_STEPS)
+
+
+def sweep_starts(n: int = SWEEP_N) -> np.ndarray:
+    """An n × n grid of starts over Rosenbrock's window."""
+    (x0, x1), (y0, y1) = surfaces.get("rosenbrock").window
+    X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    return np.stack([X.ravel(), Y.ravel()], axis=1)
+
+
+def run_sweep(starts, record_grads: bool = False):
+    """Like JAX's side, record θ and f at every step (not ∇f: record_grads=False). A fresh surface
+    every call: its gradient trace is recorded again, as for a user who just changed the surface
+    (so "cold" is cold on our side too)."""
+    s = surfaces.get("rosenbrock")
+    return optimizers.run(optimizers.get("adam", lr=SWEEP_LR), s, start=starts, steps=SWEEP_STEPS,
+                          diagnostics=False, record_grads=record_grads)
+
+
+# -------------------------------------------------------------------------------------- torch
+def _torch():
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_default_dtype(torch.float64)  # torch keeps scalar optimizer state in this dtype
+    return torch
+
+
+def torch_optimizer(torch, opt, p):
+    """torch.optim's single-tensor path (foreach=False) with `opt`'s hyperparameters."""
+    hp, name = opt.hp, opt.name
+    if name in ("sgd", "momentum", "nesterov"):
+        return torch.optim.SGD([p], lr=hp["lr"], momentum=hp["momentum"], dampening=hp["dampening"],
+                               weight_decay=hp["weight_decay"], nesterov=hp["nesterov"],
+                               foreach=False)
+    if name == "adagrad":
+        return torch.optim.Adagrad([p], lr=hp["lr"], lr_decay=hp["lr_decay"],
+                                   weight_decay=hp["weight_decay"],
+                                   initial_accumulator_value=hp["initial_accumulator_value"],
+                                   eps=hp["eps"], foreach=False)
+    if name == "rmsprop":
+        return torch.optim.RMSprop([p], lr=hp["lr"], alpha=hp["alpha"], eps=hp["eps"],
+                                   weight_decay=hp["weight_decay"], momentum=hp["momentum"],
+                                   centered=hp["centered"], foreach=False)
+    if name in ("adam", "adamw"):
+        cls = torch.optim.AdamW if name == "adamw" else torch.optim.Adam
+        return cls([p], lr=hp["lr"], betas=(hp["beta1"], hp["beta2"]), eps=hp["eps"],
+                   weight_decay=hp["weight_decay"], amsgrad=hp["amsgrad"], foreach=False)
+    raise ValueError(name)
+
+
+def torch_scene(torch, opts, start, steps):
+    """Each optimizer in its own torch loop (torch has no batched optimizer), recording what our
+    runner records: θ_k, f(θ_k) and ∇f(θ_k)."""
+    out = []
+    for opt in opts:
+        p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+        o = torch_optimizer(torch, opt, p)
+        points = torch.empty(steps + 1, 2)
+        losses = torch.empty(steps)
+        grads = torch.empty(steps, 2)
+        points[0] = p.detach()
+        for k in range(steps):
+            o.zero_grad()
+            x, y = p[0], p[1]
+            loss = (1.0 - x) ** 2 + 100.0 * (y - x**2) ** 2   # rosenbrock(a=1, b=100), same order
+            loss.backward()
+            losses[k] = loss.detach()
+            grads[k] = p.grad
+            o.step()
+            points[k + 1] = p.detach()
+        out.append(points)
+    return out
+
+
+def bench_scene(rounds: int = 5) -> list[Row]:
+    what = f"default scene: {len(SCENE_OPTS)} optimizers × {SCENE_STEPS} steps, Rosenbrock"
+    torch = _torch()
+    ours = run_scene()                                  # warm-up (records the gradient trace)
+    if torch is None:
+        t = interleaved({"ours": run_scene}, rounds)["ours"]
+        return [Row(what + " vs torch.optim", ms(t), "torch not installed", target="≤ 0.10×")]
+    s = surfaces.get("rosenbrock")
+    opts = scene_optimizers(s)
+    ref = torch_scene(torch, opts, s.start, SCENE_STEPS)
+    diff = max(float(np.max(np.abs(tr.points - r.numpy()))) for tr, r in zip(ours, ref))
+    t = interleaved({"ours": run_scene,
+                     "torch": lambda: torch_scene(torch, opts, s.start, SCENE_STEPS)}, rounds)
+    r = t["ours"] / t["torch"]
+    return [Row(what + " vs torch.optim (float64, foreach=False)", ms(t["ours"]), ms(t["torch"]),
+                fmt_ratio(r), "≤ 0.10× (10× faster)", r <= 0.10,
+                note=f"same trajectories: max |θ_ours - θ_torch| = {diff:.1e} over all "
+                     f"{len(opts)} × {SCENE_STEPS + 1} points (torch {torch.__version__})")]
+
+
+# ---------------------------------------------------------------------------------------- JAX
+def _jax():
+    try:
+        import jax
+        import optax
+    except ImportError:
+        return None
+    jax.config.update("jax_enable_x64", True)
+    return jax, optax
+
+
+def jax_sweep_fn(jax, optax, salt: float = 0.0):
+    """jit(vmap(lax.scan(adam step))) over the starts, returning θ_1 … θ_T and f(θ_0 … θ_{T-1}).
+
+    `salt` is added to θ in the first step: a new Python constant gives a new jitted function, so
+    the call traces and compiles again (cold); 1e-300-sized salts do not change any result.
+    """
+    jnp = jax.numpy
+
+    def f(p):
+        x, y = p[0], p[1]
+        return (1.0 - x) ** 2 + 100.0 * (y - x**2) ** 2
+
+    opt = optax.adam(SWEEP_LR, b1=0.9, b2=0.999, eps=1e-8)
+
+    def one(p0):
+        p0 = p0 + salt
+
+        def body(carry, _):
+            p, state = carry
+            loss, g = jax.value_and_grad(f)(p)
+            updates, state = opt.update(g, state, p)
+            p = optax.apply_updates(p, updates)
+            return (p, state), (p, loss)
+
+        _, (points, losses) = jax.lax.scan(body, (p0, opt.init(p0)), None, length=SWEEP_STEPS)
+        return points, losses
+
+    fn = jax.jit(jax.vmap(one))
+    return lambda starts: jax.block_until_ready(fn(jnp.asarray(starts)))
+
+
+def bench_sweep(rounds: int = 5) -> list[Row]:
+    starts = sweep_starts()
+    what = f"sweep: {len(starts)} Adam runs × {SWEEP_STEPS} steps ({SWEEP_N}×{SWEEP_N} starts)"
+    ours = run_sweep(starts)                            # warm-up
+    jx = _jax()
+    if jx is None:
+        t = interleaved({"ours": lambda: run_sweep(starts)}, rounds)["ours"]
+        return [Row(what + " vs JAX+optax warm", ms(t), "jax/optax not installed", target="≤ 2×"),
+                Row(what + " vs JAX+optax cold", ms(t), "jax/optax not installed", target="≤ 0.5×")]
+    jax, optax = jx
+    warm = jax_sweep_fn(jax, optax)
+    for _ in range(12):                                 # warm JAX up: a dozen calls
+        out = warm(starts)
+    salts = iter(range(1, 10_000))
+
+    def cold():
+        return jax_sweep_fn(jax, optax, salt=next(salts) * 1e-300)(starts)
+
+    # two blocks, each interleaved: a cold JAX call leaves compiler threads busy for a moment, which
+    # would slow whatever runs next
+    t = interleaved({"ours": lambda: run_sweep(starts), "warm": lambda: warm(starts),
+                     "ours+grads": lambda: run_sweep(starts, record_grads=True)}, rounds)
+    t_cold = interleaved({"ours": lambda: run_sweep(starts), "cold": cold}, max(3, rounds // 2))
+    # agreement on the runs that stayed inside the bound on our side (JAX has no divergence check)
+    jp = np.asarray(out[0]).transpose(1, 0, 2)          # (steps, runs, 2): θ_1 … θ_T
+    alive = ours.diverged_at < 0
+    diff = np.abs(ours.points[1:, alive] - jp[:, alive])
+    note = (f"same trajectories: {alive.sum()} of {len(alive)} runs stay in bounds; on those "
+            f"max |θ_ours - θ_jax| = {np.nanmax(diff):.1e}, median {np.nanmedian(diff):.1e} "
+            f"(optax orders Adam's arithmetic differently from torch)\n"
+            f"both sides record θ and f at every step; jax {jax.__version__}, optax {optax.__version__}")
+    rw, rg = t["ours"] / t["warm"], t["ours+grads"] / t["warm"]
+    rc = t_cold["ours"] / t_cold["cold"]
+    return [Row(what + " vs JAX+optax warm", ms(t["ours"]), ms(t["warm"]), fmt_ratio(rw), "≤ 2×",
+                rw <= 2.0),
+            Row("  the same, also recording ∇f at every step (optimizers.run's default)",
+                ms(t["ours+grads"]), ms(t["warm"]), fmt_ratio(rg)),
+            Row(what + " vs JAX+optax cold (trace+compile+run)", ms(t_cold["ours"]), ms(t_cold["cold"]),
+                fmt_ratio(rc), "≤ 0.5×", rc <= 0.5, note=note)]
+
+
+# ------------------------------------------------------------------------------ gradient replay
+def bench_gradient(rounds: int = 7) -> list[Row]:
+    """The recorded-trace replay against a plain autograd call (the same bits, see test_fastpath)."""
+    rows = []
+    s = surfaces.get("rosenbrock")
+    for n in (7, 4096):
+        P = np.random.default_rng(0).uniform(-2, 2, (n, 2))
+        s.value_and_grad(P)                              # records the trace for this shape
+        reps = 2000 if n < 100 else 200
+
+        def loop(fast):
+            for _ in range(reps):
+                s.value_and_grad(P, fast=fast)
+        t = interleaved({"replay": lambda: loop(True), "plain": lambda: loop(False)}, rounds)
+        r = t["replay"] / t["plain"]
+        rows.append(Row(f"Rosenbrock gradient, {n} rows: trace replay vs autograd",
+                        f"{t['replay'] / reps * 1e6:.1f} µs", f"{t['plain'] / reps * 1e6:.1f} µs",
+                        fmt_ratio(r)))
+    return rows
+
+
+def run_all() -> list[Row]:
+    return bench_scene() + bench_sweep() + bench_gradient()
