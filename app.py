@@ -20,7 +20,7 @@ from views.scenario import (CUSTOM, MAX_RUNS, SEED, STEPS, build_surface, fmt_nu
                             instance_copy, instance_label, parse_query, query_string, start_specs,
                             surface_specs, to_query)
 from views.surface3d import surface_figure
-from views.text import md_escape, surface_title
+from views.text import md_escape, surface_title, symbol_text
 
 S = st.session_state
 _raw_query = state.read_query(st.query_params)
@@ -68,7 +68,8 @@ def surface_spec(s) -> dict:
 def control(h, key: str, label: str | None = None) -> None:
     """One registry parameter as a widget whose state key is its URL name."""
     if label is None:
-        label = f"${h.symbol}$ · {h.name}" if h.symbol and h.symbol != h.name else h.name
+        sym = symbol_text(h.symbol)
+        label = f"{sym} · {h.name}" if sym and sym != h.name else h.name
     helptext = f"{h.help}. Valid: {h.range_text()}." if h.help else None
     if h.kind == "bool":
         st.toggle(label, key=key, help=helptext)

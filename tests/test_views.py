@@ -668,3 +668,14 @@ def test_every_optimizer_has_its_own_colour_far_from_the_others():
     assert min(gaps) > 60
     assert style.run_color("adam-2") != style.run_color("adam") != style.run_color("adam-3")
     assert style.run_dash("adam-2") == "dash" and style.run_dash("adam") == "solid"
+
+
+def test_control_labels_use_plain_unicode_symbols():
+    from views.text import symbol_text
+    assert symbol_text(r"\beta_2") == "β₂" and symbol_text(r"\epsilon") == "ε" and symbol_text("s_0") == "s₀"
+    for n in optimizers.names():
+        for h in optimizers.spec(n).hparams:
+            assert "$" not in symbol_text(h.symbol) and "\\" not in symbol_text(h.symbol), h
+    for n in SURFACES:
+        for h in surface_specs(n):
+            assert "$" not in symbol_text(h.symbol), h

@@ -20,3 +20,24 @@ def surface_title(name: str) -> str:
     if name == CUSTOM:
         return "Your own f(x, y)"
     return surfaces.SPECS[name].title
+
+
+_GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "eta": "η",
+          "kappa": "κ", "lambda": "λ", "mu": "μ", "phi": "φ", "psi": "ψ", "sigma": "σ", "tau": "τ"}
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def symbol_text(latex: str) -> str:
+    """A registry symbol as plain Unicode for a control's label (screen readers read it too):
+    \\beta_2 → β₂, \\eta_t → η_t, c_x → c_x. Anything unknown keeps its LaTeX form in $…$."""
+    m = re.fullmatch(r"\\?([A-Za-z]+)(?:_([0-9A-Za-z]))?", latex)
+    if not m:
+        return f"${latex}$" if latex else ""
+    base, sub = m.groups()
+    if latex.startswith("\\"):
+        if base not in _GREEK:
+            return f"${latex}$"
+        base = _GREEK[base]
+    if not sub:
+        return base
+    return base + (sub.translate(_SUB) if sub.isdigit() else "_" + sub)
