@@ -92,7 +92,8 @@ def surface_controls() -> None:
                            "log, sqrt, abs. Window: −3 … 3 in x and y.")
         error = state.current_expr(S)[1]
         if error:
-            st.error(f"{md_escape(error)}  \nStill showing the last valid expression.", icon=":material/edit:")
+            st.error(f"{md_escape(error)}  \nStill showing the last valid expression.",
+                     icon=":material/edit:")
     own = [h for h in surface_specs(name) if h.name not in {p.name for p in surfaces.ORACLE_PARAMS}]
     for h in own:
         control(h, h.name)
@@ -122,8 +123,10 @@ def optimizer_controls(problems: dict) -> None:
                     st.caption(decay_note)
             if key in problems:
                 st.error(md_escape(problems[key]))
-            st.button("Duplicate for A/B", key=f"_dup_{key}", on_click=state.duplicate_run,
-                      args=(S, key), disabled=len(S["opt"]) >= MAX_RUNS or instance_copy(key) > 1)
+            if instance_copy(key) == 1:
+                st.button("Duplicate for A/B", key=f"_dup_{key}", on_click=state.duplicate_run,
+                          args=(S, key), disabled=not state.can_duplicate(S, key),
+                          help="Adds a copy with the same settings (up to three of one optimizer)")
 
 
 def start_controls() -> None:
@@ -133,12 +136,14 @@ def start_controls() -> None:
     c1.number_input("start x₀", min_value=hx.lo, max_value=hx.hi, step=0.1, format="%g", key="x0")
     c2.number_input("start y₀", min_value=hy.lo, max_value=hy.hi, step=0.1, format="%g", key="y0")
     b1, b2 = st.columns(2)
-    b1.button("Random", icon=":material/casino:", help="A random start inside the window", on_click=state.random_start, args=(S,), width="stretch")
-    b2.button("Reset", icon=":material/restart_alt:", help="The surface's usual start", on_click=state.default_start, args=(S,), width="stretch")
+    b1.button("Random", icon=":material/casino:", help="A random start inside the window",
+              on_click=state.random_start, args=(S,), width="stretch")
+    b2.button("Reset", icon=":material/restart_alt:", help="The surface's usual start",
+              on_click=state.default_start, args=(S,), width="stretch")
     st.select_slider("Steps", options=controls.options(STEPS, S.get("steps")), key="steps",
                      help="Number of updates. The animation shows at most 200 frames.")
-    st.number_input("Seed (gradient noise)", min_value=0, max_value=int(SEED.hi), step=1, key="seed",
-                    help=SEED.help)
+    st.number_input("Seed (gradient noise)", min_value=0, max_value=int(SEED.hi), step=1,
+                    key="seed", help=SEED.help)
 
 
 def load_preset(name: str) -> None:
@@ -185,8 +190,7 @@ else:
 
 preset = presets.get_preset(scn.preset) if scn.preset else None
 if preset is not None:
-    same = parse_query({**preset.query, "preset": preset.name, "view": scn.view})[0].race_key() == scn.race_key()
-    tag = "" if same else " — changed since it was loaded"
+    tag = "" if presets.unchanged(preset, scn) else " — changed since it was loaded"
     with st.expander(f"**Preset: {preset.title}**{tag} · what to look for",
                      expanded=scn.view != "present", icon=":material/school:"):
         st.markdown(preset.what_to_look_for)
@@ -195,7 +199,8 @@ if preset is not None:
 
 if notes:
     st.warning("**Some parameters of this link could not be used** — each was replaced by its "
-               "default:\n" + "\n".join(f"- {md_escape(n)}" for n in notes), icon=":material/warning:")
+               "default:\n" + "\n".join(f"- {md_escape(n)}" for n in notes),
+               icon=":material/warning:")
 for key, msg in problems.items():
     st.error(f"**{md_escape(instance_label(key))}** is left out of the race: {md_escape(msg)}")
 
@@ -214,9 +219,9 @@ def _on_click():
 
 st.plotly_chart(Prebuilt(spec), key="race", on_select=_on_click, selection_mode="points",
                 theme=None, config={"displaylogo": False, "scrollZoom": False})
-st.caption("▶ Play runs the race from the start; the speed buttons continue from the current step. "
-           "**Click anywhere on the map to start the race there.** Hover a path for its step and loss; "
-           "click a legend entry to hide a run.")
+st.caption("▶ Play runs the race from the start; the speed buttons continue from the current "
+           "step. **Click anywhere on the map to start the race there.** Hover a path for its step "
+           "and loss; click a legend entry to hide a run.")
 
 panel = preset.panel if preset is not None else "race"
 if panel == "steps":
@@ -244,7 +249,8 @@ tabs = st.tabs(tab_names, key="tab", on_change="rerun", default=default_tab)
 
 if tabs[0].open:
     with tabs[0]:
-        normalise = st.toggle("Divide |Δθᵢ| by γ_t (the Adam paper's bound becomes 1)", key="_normalise")
+        normalise = st.toggle("Divide |Δθᵢ| by γ_t (the Adam paper's bound becomes 1)",
+                              key="_normalise")
         st.plotly_chart(Prebuilt(diagnostics_spec(scn, normalise)), theme=None, key="diag")
         st.caption("Same colours as the race. Bounds (dotted) are the Adam paper's: |Δθᵢ| ≲ γ for the "
                    "Adam family, the exact AdaMax bound for AdaMax (dashed grey: γ itself).")
@@ -291,5 +297,5 @@ if tabs[4].open:
                 a, b = st.columns([1, 5], vertical_alignment="center")
                 a.button("Load", key=f"_preset_{p.name}", on_click=load_preset, args=(p.name,),
                          icon=":material/play_arrow:", type="primary")
-                b.markdown(f"[Open as a link]({presets.preset_url(p)}) · shows: "
-                           f"{ {'race': 'the race', 'diagnostics': 'the diagnostics', 'steps': 'step sizes', '3d': 'the 3-D view'}.get(p.panel, p.panel) }")
+                b.markdown(f"[Open as a link]({presets.preset_url(p)}) · "
+                           f"makes its point in {presets.panel_label(p.panel)}")

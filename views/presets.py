@@ -102,6 +102,20 @@ def get_preset(name: str) -> Preset | None:
     return None
 
 
+PANEL_LABELS = {"race": "the race", "diagnostics": "the diagnostics", "steps": "the step sizes",
+                "3d": "the 3-D view"}
+
+
+def panel_label(panel: str) -> str:
+    return PANEL_LABELS.get(panel, "its own panel below the race")
+
+
+def unchanged(preset: Preset, scenario) -> bool:
+    """Does `scenario` still race exactly what the preset set up (whatever the view)?"""
+    from .scenario import parse_query
+    return parse_query(preset.query)[0].race_key() == scenario.race_key()
+
+
 def __getattr__(name):
     # ALL_PRESETS is computed on access: the paper presets import this module, so an import-time
     # join would see a half-initialised views.paper_presets.

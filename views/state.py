@@ -215,6 +215,13 @@ def finish(session: MutableMapping, s: Scenario, current: Mapping | None = None)
 
 
 # ----------------------------------------------------------------------------- callbacks
+def can_duplicate(session: Mapping, key: str) -> bool:
+    keys = list(session.get("opt", []))
+    base = instance_base(key)
+    return len(keys) < MAX_RUNS and any(instance_key(base, c) not in keys
+                                        for c in range(2, MAX_COPIES + 1))
+
+
 def duplicate_run(session: MutableMapping, key: str) -> str | None:
     """Add a copy of run `key` (same settings) for an A/B comparison; its new key, or None."""
     base = instance_base(key)
