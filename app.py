@@ -11,7 +11,7 @@ import streamlit as st
 import optimizers
 import surfaces
 from views import controls, export, presets, rules, state, style
-from views.background import sample
+from views.background import sample, undefined_share
 from views.diagnostics import diagnostics_figure, steps_figure
 from views.figure import Prebuilt
 from views.race import race_figure
@@ -196,6 +196,11 @@ if preset is not None:
         st.markdown(preset.what_to_look_for)
         if preset.source:
             st.caption(preset.source)
+
+_undefined = undefined_share(_field(scn))
+if _undefined > 0:
+    st.info(f"f is not a finite number on {100 * _undefined:.0f}% of the window (grey on the map); "
+            "a run that steps there stops as diverged.", icon=":material/info:")
 
 if notes:
     st.warning("**Some parameters of this link could not be used** — each was replaced by its "

@@ -296,3 +296,15 @@ def test_report_median_rerun_after_one_hyperparameter_change():
     print(f"\nmedian rerun after one hyperparameter change: {1000 * statistics.median(times):.0f} ms "
           f"(min {1000 * min(times):.0f}, max {1000 * max(times):.0f}, n={len(times)}); "
           f"race figure {size:,} bytes")
+
+
+@pytest.mark.parametrize("expr", ["log(-1 - x**2)", "1/(x - x)", "sqrt(x)", "exp(100*x)"])
+def test_surfaces_undefined_or_exploding_somewhere_still_draw(expr):
+    at = page({"surface": "custom", "expr": expr, "steps": "50"})
+    for c in at.get("plotly_chart"):
+        json.loads(c.proto.spec, parse_constant=lambda c: pytest.fail(f"non-JSON constant {c}"))
+    if expr != "exp(100*x)":
+        assert any("not a finite number" in i.value for i in at.info)
+    at.session_state["tab"] = at.tabs[1].label
+    at.run()
+    assert not at.exception

@@ -55,15 +55,24 @@ def sample(surface, n: int = GRID) -> Field:
     return Field(x, y, f, float(f_star), bool(surface.log_levels))
 
 
-def height(field: Field) -> np.ndarray:
-    """What the bands and the 3-D view show: log10(f − f* + δ) or f itself."""
+def undefined_share(field: Field) -> float:
+    """The fraction of the window where f is not a finite number (drawn grey)."""
+    return float(np.mean(~np.isfinite(field.f)))
+
+
+def height(field: Field, f: np.ndarray | None = None) -> np.ndarray:
+    """What the bands and the 3-D view show for values f (default: the field's own):
+    log10(f − f* + δ) on surfaces with log-spaced levels, f itself otherwise. δ is 10⁻⁵ of the
+    window's (99th-percentile) height, so the minimum itself sits a few bands below the floor."""
+    f = field.f if f is None else f
     if not field.log:
-        return field.f
+        return f
     gap = field.f - field.f_star
-    top = np.nanpercentile(gap, 99) if np.isfinite(gap).any() else 1.0
-    delta = max(float(top) * 1e-5, 1e-300)
+    finite = gap[np.isfinite(gap)]
+    top = float(np.percentile(finite, 99)) if finite.size else 1.0
+    delta = max(top * 1e-5, 1e-300)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.log10(np.maximum(gap, 0.0) + delta)
+        return np.log10(np.maximum(f - field.f_star, 0.0) + delta)
 
 
 def levels(z: np.ndarray, n: int = LEVELS) -> np.ndarray:

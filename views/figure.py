@@ -16,13 +16,15 @@ import plotly.graph_objects as go
 
 def f4(a) -> dict:
     """A float32 typed array in plotly.js's base64 form (half the bytes of float64 JSON text)."""
-    a = np.ascontiguousarray(np.asarray(a, dtype=np.float32).ravel())
+    with np.errstate(over="ignore"):          # beyond float32's range is drawn as ±inf: off the chart
+        a = np.ascontiguousarray(np.asarray(a, dtype=np.float32).ravel())
     return {"dtype": "f4", "bdata": base64.b64encode(a.tobytes()).decode("ascii")}
 
 
 def f4_2d(a) -> dict:
     """A 2-D float32 typed array (plotly.js reads the `shape`): surface and heatmap z."""
-    a = np.ascontiguousarray(np.asarray(a, dtype=np.float32))
+    with np.errstate(over="ignore"):
+        a = np.ascontiguousarray(np.asarray(a, dtype=np.float32))
     return {**f4(a), "shape": f"{a.shape[0]}, {a.shape[1]}"}
 
 

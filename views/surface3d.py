@@ -16,24 +16,15 @@ GRID = 75
 MAX_PATH_POINTS = 600
 
 
-def _transform(field: background.Field, f: np.ndarray) -> np.ndarray:
-    if not field.log:
-        return f
-    gap = field.f - field.f_star
-    top = np.nanpercentile(gap, 99) if np.isfinite(gap).any() else 1.0
-    delta = max(float(top) * 1e-5, 1e-300)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.log10(np.maximum(f - field.f_star, 0.0) + delta)
-
-
 def surface_figure(s: Scenario, trajectories: dict, field: background.Field | None = None) -> Prebuilt:
     surface = s.build_surface()
     field = field or background.sample(surface)
     typo = style.typography(s.view)
     step = max(1, len(field.x) // GRID)
     x, y = field.x[::step], field.y[::step]
-    z = _transform(field, field.f[::step, ::step])
-    zmin, zmax = np.nanmin(z), np.nanpercentile(z, 99.5)
+    z = background.height(field)[::step, ::step]
+    finite = z[np.isfinite(z)]
+    zmin, zmax = (float(finite.min()), float(np.percentile(finite, 99.5))) if finite.size else (0.0, 1.0)
     lift = 0.01 * (zmax - zmin)
     data = [{
         "type": "surface", "x": f4(x), "y": f4(y), "z": f4_2d(np.clip(z, None, zmax)),
@@ -53,7 +44,7 @@ def surface_figure(s: Scenario, trajectories: dict, field: background.Field | No
         L = tr.losses[::k]
         (xa, xb), (ya, yb) = surface.window
         inside = (P[:, 0] >= xa) & (P[:, 0] <= xb) & (P[:, 1] >= ya) & (P[:, 1] <= yb)
-        zz = np.where(inside, np.clip(_transform(field, L), zmin, zmax) + lift, np.nan)
+        zz = np.where(inside, np.clip(background.height(field, L), zmin, zmax) + lift, np.nan)
         color = style.run_color(r.key)
         data.append({"type": "scatter3d", "mode": "lines", "x": f4(P[:, 0]), "y": f4(P[:, 1]),
                      "z": f4(zz), "name": r.label, "line": {"color": color, "width": 6},
