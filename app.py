@@ -4,8 +4,6 @@ Run with `streamlit run app.py`. The link holds the whole scenario (see views/sc
 """
 from __future__ import annotations
 
-import dataclasses
-
 import streamlit as st
 
 import optimizers
@@ -35,6 +33,8 @@ def run_cache() -> RunCache:
     return RunCache()
 
 
+# Cached figures are keyed by the scenario's repr (cheap to hash); the scenario object itself is
+# passed as an unhashed `_s` argument (Streamlit would pickle it on every call just to hash it).
 @st.cache_data(max_entries=32, show_spinner=False)
 def field(name: str, params: tuple, expr: str):
     return sample(build_surface(name, params, expr))
@@ -45,23 +45,23 @@ def _field(s):
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def race_spec(s) -> dict:
-    return race_figure(s, run_cache().trajectories(s), field=_field(s)).spec
+def race_spec(key: str, _s) -> dict:
+    return race_figure(_s, run_cache().trajectories(_s), field=_field(_s)).spec
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def diagnostics_spec(s, normalise: bool) -> dict:
-    return diagnostics_figure(s, run_cache().trajectories(s), normalise_steps=normalise).spec
+def diagnostics_spec(key: str, _s, normalise: bool) -> dict:
+    return diagnostics_figure(_s, run_cache().trajectories(_s), normalise_steps=normalise).spec
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def steps_spec(s) -> dict:
-    return steps_figure(s, run_cache().trajectories(s)).spec
+def steps_spec(key: str, _s) -> dict:
+    return steps_figure(_s, run_cache().trajectories(_s)).spec
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def surface_spec(s) -> dict:
-    return surface_figure(s, run_cache().trajectories(s), field=_field(s)).spec
+def surface_spec(key: str, _s) -> dict:
+    return surface_figure(_s, run_cache().trajectories(_s), field=_field(_s)).spec
 
 
 # ------------------------------------------------------------------------------ the controls
@@ -215,7 +215,8 @@ if not scn.runs:
 
 with st.spinner("Running the optimizers…"):
     trajectories = run_cache().trajectories(scn)
-    spec = race_spec(dataclasses.replace(scn, preset=""))
+    fig_key = scn.figure_key()
+    spec = race_spec(fig_key, scn)
 
 
 def _on_click():
@@ -231,7 +232,7 @@ st.caption("▶ Play runs the race from the start; the speed buttons continue fr
 panel = preset.panel if preset is not None else "race"
 if panel == "steps":
     st.markdown("#### Effective step size |Δθᵢ| / γ")
-    st.plotly_chart(Prebuilt(steps_spec(scn)), theme=None, key="steps_chart")
+    st.plotly_chart(Prebuilt(steps_spec(fig_key, scn)), theme=None, key="steps_chart")
 elif panel not in ("race", "diagnostics", "3d"):
     try:
         from views import paper_presets
@@ -240,7 +241,11 @@ elif panel not in ("race", "diagnostics", "3d"):
     if paper_presets is not None and hasattr(paper_presets, "render_panel"):
         paper_presets.render_panel(panel, scn, st)
 
-st.markdown("**:material/link: Share this scenario** — this link reproduces the race exactly:")
+present_link = "?" + query_string({**to_query(scn), "view": "present"})
+st.markdown("**:material/link: Share this scenario** — this link reproduces the race exactly"
+            + ("" if scn.view == "present" else
+               f" · [open it in presentation mode]({present_link}) (large type, sidebar closed)")
+            + ":")
 st.code(link, language=None, wrap_lines=True)
 
 if scn.view == "present":
@@ -256,13 +261,14 @@ if tabs[0].open:
     with tabs[0]:
         normalise = st.toggle("Divide |Δθᵢ| by γ_t (the Adam paper's bound becomes 1)",
                               key="_normalise")
-        st.plotly_chart(Prebuilt(diagnostics_spec(scn, normalise)), theme=None, key="diag")
+        st.plotly_chart(Prebuilt(diagnostics_spec(fig_key, scn, normalise)), theme=None,
+                        key="diag")
         st.caption("Same colours as the race. Bounds (dotted) are the Adam paper's: |Δθᵢ| ≲ γ for the "
                    "Adam family, the exact AdaMax bound for AdaMax (dashed grey: γ itself).")
 
 if tabs[1].open:
     with tabs[1]:
-        st.plotly_chart(Prebuilt(surface_spec(scn)), theme=None, key="surface3d")
+        st.plotly_chart(Prebuilt(surface_spec(fig_key, scn)), theme=None, key="surface3d")
         st.caption("Drag to turn the surface. Height is log₁₀(f − f*) where the surface uses "
                    "log-spaced levels.")
 

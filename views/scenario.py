@@ -113,6 +113,11 @@ class Scenario:
         """What the trajectories depend on (not the view or the preset tag)."""
         return (self.surface, self.params, self.expr, self.runs, self.x0, self.y0, self.steps, self.seed)
 
+    def figure_key(self) -> str:
+        """Everything the figures depend on, as one string (a cheap cache key): floats by repr,
+        so two scenarios share a key only if every value is identical."""
+        return repr((self.race_key(), self.view))
+
 
 def instance_base(key: str) -> str:
     return key.split("-", 1)[0]
