@@ -580,6 +580,13 @@ def test_standalone_html_inlines_plotly_and_the_frames(default_runs):
     assert re.search(r"<script[^>]+src=", html) is None              # nothing fetched: plays offline
     assert "Plotly.addFrames" in html or '"frames"' in html
     assert len(html) > 3_000_000                                      # plotly.js itself is inlined
+    assert "start here" not in html                                   # no click-to-start offline
+    from views.race import without_click_grid
+    spec = race_figure(s, trs).to_dict()
+    lean = without_click_grid(spec)
+    assert len(lean["data"]) == len(spec["data"]) - 1
+    assert [lean["data"][i] for i in lean["frames"][3]["traces"]] == \
+        [spec["data"][i] for i in spec["frames"][3]["traces"]]
 
 
 # ------------------------------------------------------------------------------------ rules

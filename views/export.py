@@ -60,9 +60,12 @@ def trajectories_json(s: Scenario, trajectories: dict, link: str = "") -> str:
 
 def race_html(figure, title: str = "Optimizer race") -> str:
     """A self-contained page: plotly.js inlined, the animation plays without a server."""
-    html = figure.to_html(include_plotlyjs=True, full_html=True, auto_play=False,
-                          config={"displaylogo": False, "responsive": True},
-                          default_height="95vh")
+    import plotly.io as pio
+
+    from .race import without_click_grid
+    spec = without_click_grid(figure.to_dict())
+    html = pio.to_html(spec, validate=False, include_plotlyjs=True, full_html=True, auto_play=False,
+                       config={"displaylogo": False, "responsive": True}, default_height="95vh")
     return html.replace("<head>", f"<head><meta charset='utf-8'><title>{_escape(title)}</title>", 1)
 
 

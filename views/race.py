@@ -309,3 +309,13 @@ def race_figure(s: Scenario, trajectories: dict, surface=None, field=None) -> Pr
     }
     layout["margin"]["b"] = 120 if s.view != "present" else 165
     return Prebuilt({"data": data, "layout": layout, "frames": frames})
+
+
+def without_click_grid(spec: dict) -> dict:
+    """The race without its invisible start-point grid (for the offline HTML, where a click cannot
+    restart anything and the hover label "start here" would mislead)."""
+    data = spec["data"]
+    if not data or data[T_GRID].get("name") != "start grid":
+        return spec
+    frames = [{**f, "traces": [i - 1 for i in f["traces"]]} for f in spec.get("frames", [])]
+    return {**spec, "data": data[1:], "frames": frames}
