@@ -12,7 +12,7 @@ from . import background, style
 from .figure import Prebuilt, f4, f4_2d
 from .scenario import Scenario
 
-GRID = 75
+GRID = 150
 MAX_PATH_POINTS = 600
 
 
