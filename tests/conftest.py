@@ -17,3 +17,16 @@ def fresh_caches():
     st.cache_resource.clear()
     yield
     st.cache_data.clear()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say it loudly when the browser tests did not run (tests/test_browser.py skips itself
+    outside CI when Chromium or Playwright is missing)."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    reasons = [str(r.longrepr[2]) for r in skipped
+               if isinstance(getattr(r, "longrepr", None), tuple) and "browser tests skipped" in str(r.longrepr[2])]
+    if reasons:
+        terminalreporter.write_sep("!", "THE BROWSER TESTS DID NOT RUN", red=True, bold=True)
+        terminalreporter.write_line(reasons[0].removeprefix("Skipped: "), red=True, bold=True)
+        terminalreporter.write_line("Install Debian's chromium (apt-get install chromium) to run them; "
+                                    "with CI set they are an error instead.", red=True)

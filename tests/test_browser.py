@@ -39,8 +39,6 @@ _missing = ("playwright is not installed" if sync_playwright is None else
 if _missing:
     if os.environ.get("CI"):
         raise RuntimeError(f"browser tests must run in CI, but {_missing}")
-    sys.stderr.write(f"\n{'!' * 78}\n!!! SKIPPING THE BROWSER TESTS: {_missing}.\n"
-                     f"!!! Install Debian's chromium (apt-get install chromium) to run them.\n{'!' * 78}\n")
     pytest.skip(f"browser tests skipped: {_missing} (set CI=1 to make this an error)",
                 allow_module_level=True)
 
