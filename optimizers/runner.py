@@ -17,9 +17,14 @@ import numpy as np
 from . import schedules
 from .registry import Optimizer, get
 
-MAX_STEPS = 20_000
-MAX_ROWS = 20_000             # rows per call: memory is ~ (steps+1) × rows × 2 × 8 bytes × 4 arrays
-MAX_CELLS = 25_000_000        # (steps+1) × rows: ~1.6 GB at full recording; refuse beyond
+# Caps, measured (docs/performance_readme_section.md): time and memory grow with the run-steps
+# (steps+1) × rows. A run-step records 40 bytes (θ, f, ∇f), 72 with the Adam diagnostics m̂, √v̂,
+# 24 with record_grads=False, diagnostics=False; it takes ~30-80 ns in a large batch and ~6 µs
+# alone (a step costs ~40 µs whatever the batch up to a few hundred rows).
+MAX_STEPS = 20_000            # ~1 s for one run
+MAX_ROWS = 20_000             # runs per call (a 141 × 141 grid)
+MAX_CELLS = 10_000_000        # run-steps per call: ≤ 0.72 GB recorded, ≤ 1 s; refused beyond
+_BYTES_PER_CELL = {True: 72, False: 40}   # full recording with / without the Adam diagnostics
 
 
 @dataclass
@@ -120,9 +125,16 @@ def run(optimizer, surface, start=None, steps: int = 500, seed: int = 0, diagnos
         lo += rows.shape[0]
     N = lo
     bound = surface.bound
-    if N > MAX_ROWS or (steps + 1) * N > MAX_CELLS:
-        raise ValueError(f"{N} runs × {steps} steps is too large (at most {MAX_ROWS} runs and "
-                         f"{MAX_CELLS:,} run-steps); use fewer steps or a smaller grid")
+    cells = (steps + 1) * N
+    if N > MAX_ROWS:
+        raise ValueError(f"{N:,} runs in one call is too large: the limit is {MAX_ROWS:,} runs per "
+                         f"call. Use a smaller grid, or split it into several calls.")
+    if cells > MAX_CELLS:
+        gb = cells * _BYTES_PER_CELL[bool(diagnostics)] / 1e9
+        raise ValueError(f"{N:,} runs × {steps:,} steps is too large: {cells:,} run-steps (~{gb:.1f} "
+                         f"GB to record); the limit is {MAX_CELLS:,} run-steps ((steps + 1) × runs) "
+                         f"per call. Use fewer steps or a smaller grid, or split the grid into "
+                         f"several calls.")
 
     theta = np.concatenate([b[2] for b in blocks], axis=0)
     points = np.empty((steps + 1, N, 2))

@@ -38,7 +38,6 @@ import numpy as np
 from autograd import make_vjp
 from autograd.core import VJPNode, add_outgrads, primitive_vjps
 from autograd.numpy.numpy_boxes import ArrayBox
-from autograd.numpy.numpy_vjps import unbroadcast
 from autograd.tracer import notrace_primitives, trace
 from autograd.util import toposort
 
@@ -106,6 +105,25 @@ FAST_VJPS = {
     np.abs: (lambda g, ans, x: g * _replace_zero(np.conj(x), 0.0) / _replace_zero(ans, 1.0),),
 }
 _GETITEM = ArrayBox.__getitem__.fun       # P[..., 0]; its VJP scatters into zeros (autograd: untake)
+
+
+def _sum(x, **kw):
+    # np.sum on an array is np.add.reduce behind two layers of Python wrappers (~2 µs)
+    return np.add.reduce(x, **kw) if type(x) is np.ndarray else np.sum(x, **kw)
+
+
+def _unbroadcast(x, target_meta, broadcast_idx=0):
+    """autograd's numpy_vjps.unbroadcast with the raw NumPy functions its wrappers end in: the same
+    sums over the same axes (a sum over a length-1 axis is not a no-op: it turns -0.0 into 0.0)."""
+    target_shape, target_ndim, _, target_iscomplex = target_meta
+    while np.ndim(x) > target_ndim:
+        x = _sum(x, axis=broadcast_idx)
+    for axis, size in enumerate(target_shape):
+        if size == 1:
+            x = _sum(x, axis=axis, keepdims=True)
+    if np.iscomplexobj(x) and not target_iscomplex:
+        x = np.real(x)
+    return x
 
 
 def _power_x_const_exponent(y):
@@ -261,18 +279,22 @@ def _vjp_step(node, live):
             if raw is np.power and pos == 0 and 1 not in node.argnums:
                 formula = _power_x_const_exponent(node.args[1])
             target = node.args[pos]
-            # autograd's binary-ufunc VJPs unbroadcast to the argument's shape (`unbroadcast_f`);
-            # that is a no-op when the result has the argument's shape and that shape has no
-            # length-1 axis (those it sums over) and is real: decide what can be decided now
+            # autograd's binary-ufunc VJPs unbroadcast to the argument's shape (`unbroadcast_f`):
+            # for a real result that already has that shape, that is only a sum over each
+            # length-1 axis (none, for a batch of more than one row)
             meta = (np.shape(target), np.ndim(target), np.result_type(target), np.iscomplexobj(target))
-            always = binary and (1 in meta[0] or meta[3])
-            plan.append((j, formula, meta, always))
+            ones = tuple(a for a, n in enumerate(meta[0]) if n == 1) if binary else ()
+            plan.append((j, formula, meta, ones))
 
         def step(g, ans, args, outgrads):
-            for j, formula, meta, always in plan:
+            for j, formula, meta, ones in plan:
                 r = formula(g, ans, *args)
-                if always or (binary and getattr(r, "shape", ()) != meta[0]):
-                    r = unbroadcast(r, meta)
+                if binary:
+                    if type(r) is np.ndarray and r.shape == meta[0] and r.dtype.kind != "c":
+                        for axis in ones:      # all unbroadcast does to a real result of this shape
+                            r = np.add.reduce(r, axis=axis, keepdims=True)
+                    else:
+                        r = _unbroadcast(r, meta)
                 outgrads[j] = _add_grad(outgrads.get(j), r)
         return step
 

@@ -96,6 +96,17 @@ def test_replay_is_used_for_typed_expressions():
     assert all(used), [t for t, u in zip(EXPRESSIONS, used) if not u]
 
 
+@pytest.mark.parametrize("shape,target", [((5, 3), (5, 1)), ((5, 3), (1, 3)), ((5, 3), ()), ((4, 5, 3), (5, 3)),
+                                          ((4, 5, 3), (1, 1)), ((1, 2), (1, 2)), ((3,), (1,))])
+def test_unbroadcast_is_autograds(shape, target):
+    from autograd.numpy.numpy_vjps import unbroadcast
+    rng = np.random.default_rng(4)
+    x = rng.choice(SPECIAL[:-3], size=shape)
+    t = np.zeros(target)
+    meta = (np.shape(t), np.ndim(t), np.result_type(t), False)
+    assert _bits_equal(unbroadcast(x, meta), fastgrad._unbroadcast(x, meta))
+
+
 def _autograd_vjp(anp_fun, pos, g, ans, args):
     return next(iter(primitive_vjps[anp_fun]((pos,), ans, args, {})(g)))
 
@@ -118,7 +129,7 @@ def test_every_fast_vjp_formula_is_autograds(raw):
                 want = _autograd_vjp(wrapped, pos, g, ans, args)
                 got = formula(g, ans, *args)
                 if len(formulas) == 2 and np.shape(got) != np.shape(args[pos]):
-                    got = fastgrad.unbroadcast(got, (np.shape(args[pos]), np.ndim(args[pos]),
+                    got = fastgrad._unbroadcast(got, (np.shape(args[pos]), np.ndim(args[pos]),
                                                      np.result_type(args[pos]), False))
                 assert _bits_equal(want, got), (raw.__name__, pos, sa, sb)
 
@@ -568,3 +579,13 @@ def test_dead_rows_are_nan_everywhere_from_the_step_they_died():
     for arr in (tr.points, tr.losses, tr.grads):
         assert np.isnan(arr[k:, 2]).all() and np.isfinite(arr[:k, 2]).all()
     assert np.isfinite(tr.points[:, :2]).all()
+
+
+def test_caps_refuse_with_a_clear_message():
+    s = surfaces.get("rosenbrock")
+    with pytest.raises(ValueError, match=r"run-steps .*limit is 10,000,000"):
+        optimizers.run("adam", s, start=np.zeros((5000, 2)), steps=2000)
+    with pytest.raises(ValueError, match="limit is 20,000 runs"):
+        optimizers.run("adam", s, start=np.zeros((20_001, 2)), steps=1)
+    assert optimizers.run("adam", s, start=np.zeros((4096, 2)), steps=500,
+                          diagnostics=False, record_grads=False).points.shape == (501, 4096, 2)

@@ -1,0 +1,47 @@
+"""`python -m benchmarks [core|app|scaling]` (no argument: core and app). See benchmarks/__init__.py."""
+from __future__ import annotations
+
+import os
+import platform
+import sys
+
+import numpy as np
+
+from .timing import print_table
+
+
+def _versions() -> str:
+    parts = [f"Python {platform.python_version()}", f"NumPy {np.__version__}", f"{os.cpu_count()} CPUs"]
+    for mod in ("torch", "jax"):
+        try:
+            parts.append(f"{mod} {__import__(mod).__version__}")
+        except ImportError:
+            parts.append(f"{mod} not installed")
+    return ", ".join(parts)
+
+
+def main(argv: list[str]) -> int:
+    what = argv[0] if argv else "all"
+    if what not in ("all", "core", "app", "scaling"):
+        print(f"usage: python -m benchmarks [core|app|scaling]  (got {what!r})", file=sys.stderr)
+        return 2
+    if what == "scaling":
+        from . import scaling
+        scaling.main()
+        return 0
+    print(f"Optimizer visualizer benchmarks — {_versions()}")
+    print("Each ratio times both sides alternately (A B A B …) in this process and compares the "
+          "minimum of each.\n", flush=True)
+    rows = []
+    if what in ("all", "core"):
+        from . import core
+        rows += core.run_all()
+    if what in ("all", "app"):
+        from . import page
+        rows += page.run_all()
+    print_table(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
