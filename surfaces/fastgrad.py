@@ -106,6 +106,13 @@ FAST_VJPS = {
 }
 _GETITEM = ArrayBox.__getitem__.fun       # P[..., 0]; its VJP scatters into zeros (autograd: untake)
 
+# Formulas that read nothing but g and constants: (raw, position) -> the argument positions that
+# must be constants (not traced). With a gradient g known when recording (it comes from the seed
+# through such formulas only), their result is known too, and is computed once then.
+_CONSTANT_IF = {(np.add, 0): (), (np.add, 1): (), (np.subtract, 0): (), (np.subtract, 1): (),
+                (np.negative, 0): (), (np.multiply, 0): (1,), (np.multiply, 1): (0,),
+                (np.true_divide, 0): (1,)}
+
 
 def _sum(x, **kw):
     # np.sum on an array is np.add.reduce behind two layers of Python wrappers (~2 µs)
@@ -140,6 +147,15 @@ def _power_x_const_exponent(y):
     return lambda g, ans, x, _: g * y * x ** e
 
 
+def _power_x_known_prefix(prefix, y):
+    """_power_x_const_exponent when g is known when recording: `g * y` (evaluated first, as Python
+    reads g * y * x ** e) is then a constant, `prefix`."""
+    e = anp.where(y, y - 1, 1.0)
+    if type(e) is float and e == 1.0:
+        return lambda g, ans, x, _: prefix * x
+    return lambda g, ans, x, _: prefix * x ** e
+
+
 # ---------------------------------------------------------------------------------- recording
 class _RecordingNode(VJPNode):
     """A graph node that remembers the call (function, arguments), so that it can be replayed."""
@@ -171,7 +187,7 @@ class Replay:
 
     def __init__(self, f, P):
         root = _RecordingNode.new_root()
-        _, end_node = trace(root, f, P)
+        end_value, end_node = trace(root, f, P)
         if end_node is None:
             raise _NotReplayable("the output does not depend on the input")
         nodes = list(toposort(end_node))[::-1]          # parents before children; the root first
@@ -181,9 +197,9 @@ class Replay:
 
         self.calls = [None]                             # node i's forward call: values -> value
         self.fetch = [None]                             # node i's arguments: values -> tuple
-        self.vjps = [None] * len(nodes)                 # node i's backward step (see _vjp_step)
         differentiable = [True] + [False] * (len(nodes) - 1)
         grad_parents = [()] * len(nodes)
+        lives = {}                                      # node -> ((position, parent node), …)
         for i, node in enumerate(nodes[1:], start=1):
             traced = {pos: index[p] for pos, p in zip(node.argnums, node.parents)}
             # the recorded values of traced arguments are dropped: no batch data kept
@@ -198,7 +214,7 @@ class Replay:
             if live and node.fun not in _NOTRACE:
                 differentiable[i] = True
                 grad_parents[i] = tuple(j for _, j in live)
-                self.vjps[i] = _vjp_step(node, live)
+                lives[i] = live
         self.end = index[end_node]
         if not differentiable[self.end]:
             raise _NotReplayable("the output does not depend on the input differentiably")
@@ -209,29 +225,56 @@ class Replay:
             raise _NotReplayable("unexpected graph")
         self.forward = self.calls[1:]
         self.shape = np.shape(P)
-        self._seed = None
+        # np.ones_like(ans), made once: autograd never writes into a gradient it did not create
+        # (that is what add_outgrads' "mutable" flag is for), and read-only makes sure
+        self._seed = _read_only(np.ones_like(np.asarray(end_value, dtype=np.float64)))
+        self._plan_backward(nodes, lives)
+
+    def _plan_backward(self, nodes, lives):
+        """Build each node's backward step, folding what is known when recording.
+
+        The seed (ones) is known, so is any gradient computed from it by formulas that read only g
+        and constants (the 100·g of `100 * (y - x**2)**2`): those are computed once, here, by the
+        same operations in the same order. A node whose incoming gradient is such a constant gets
+        it as `known[i]`; only the rest runs on every call.
+        """
+        known = {self.end: self._seed}        # slot -> its gradient, when fully known now
+        contributions = {}                    # slot -> [known value, or None for "computed later"]
+        entries = {}
+        for i in self.backward:
+            got = contributions.pop(i, [])
+            if i != self.end and got and all(v is not None for v in got):
+                acc = None
+                for v in got:                 # add_outgrads' sums, in autograd's order
+                    acc = _add_grad(acc, v)
+                known[i] = _read_only(acc[0])
+            entries[i] = _vjp_entries(nodes[i], lives[i], known.get(i))
+            for j, value, _ in entries[i]:
+                contributions.setdefault(j, []).append(value)
+        # what runs per call: entries whose target is not folded already (the input's gradient
+        # never is); nodes with none left are skipped
+        steps = []
+        for i in self.backward:
+            todo = [run for j, value, run in entries[i] if value is None or j not in known]
+            if todo:
+                steps.append((i, known.get(i), _make_step(todo)))
+        self.steps = steps
 
     def __call__(self, P):
         """(f(P), VJP of ones) as float64 arrays, for P of the recorded shape. Nothing is shared
-        between calls except the read-only seed, so threads (Streamlit sessions) may share it."""
+        between calls except read-only constants, so threads (Streamlit sessions) may share it."""
         values = [P]
         for call in self.forward:
             values.append(call(values))
         ans = np.asarray(values[self.end], dtype=np.float64)
-        seed = self._seed
-        if seed is None or seed.shape != ans.shape:
-            # np.ones_like(ans), made once: autograd never writes into a gradient it did not
-            # create (that is what add_outgrads' "mutable" flag is for), and read-only makes sure
-            seed = np.ones_like(ans)
-            seed.flags.writeable = False
-            self._seed = seed
-        outgrads = {self.end: (seed, False)}
-        fetch, vjps = self.fetch, self.vjps
-        for i in self.backward:
-            g = outgrads.pop(i)[0]
-            vjps[i](g, values[i], fetch[i](values), outgrads)
+        outgrads = {}
+        fetch = self.fetch
+        for i, g, step in self.steps:
+            if g is None:
+                g = outgrads.pop(i)[0]
+            step(g, values[i], fetch[i](values), outgrads)
         g = np.asarray(outgrads.pop(0)[0], dtype=np.float64)
-        return ans, (g.copy() if g is seed else g)
+        return ans, (g.copy() if not g.flags.writeable else g)
 
 
 def _compile_call(fun, spec, kwargs):
@@ -267,53 +310,102 @@ def _compile_fetch(spec):
     return lambda v: tuple(v[a] if traced else a for traced, a in spec)
 
 
-def _vjp_step(node, live):
-    """The backward step of a node: step(g, ans, args, outgrads) adds its VJPs into outgrads."""
+def _vjp_entries(node, live, g_known=None):
+    """A node's backward work, one entry per gradient it sends: (parent slot, value, run).
+
+    `value` is the gradient itself when it is known now (g_known given and the formula reads only
+    g and constants); `run(g, ans, args, outgrads)` adds the entry's gradient into outgrads (for
+    a known value: just adds it). The autograd fallback sends all its gradients in one entry.
+    """
     raw = node.fun.fun
     formulas = FAST_VJPS.get(raw) if isinstance(raw, np.ufunc) else None
     if formulas is not None and not node.kwargs and len(node.args) == len(formulas):
         binary = len(formulas) == 2
-        plan = []
+        out = []
         for pos, j in live:
-            formula = formulas[pos]
-            if raw is np.power and pos == 0 and 1 not in node.argnums:
-                formula = _power_x_const_exponent(node.args[1])
             target = node.args[pos]
             # autograd's binary-ufunc VJPs unbroadcast to the argument's shape (`unbroadcast_f`):
             # for a real result that already has that shape, that is only a sum over each
             # length-1 axis (none, for a batch of more than one row)
             meta = (np.shape(target), np.ndim(target), np.result_type(target), np.iscomplexobj(target))
             ones = tuple(a for a, n in enumerate(meta[0]) if n == 1) if binary else ()
-            plan.append((j, formula, meta, ones))
-
-        def step(g, ans, args, outgrads):
-            for j, formula, meta, ones in plan:
-                r = formula(g, ans, *args)
-                if binary:
-                    if type(r) is np.ndarray and r.shape == meta[0] and r.dtype.kind != "c":
-                        for axis in ones:      # all unbroadcast does to a real result of this shape
-                            r = np.add.reduce(r, axis=axis, keepdims=True)
-                    else:
-                        r = _unbroadcast(r, meta)
-                outgrads[j] = _add_grad(outgrads.get(j), r)
-        return step
+            fit = _fitter(binary, meta, ones)
+            constants = _CONSTANT_IF.get((raw, pos))
+            if g_known is not None and constants is not None and not set(constants) & set(node.argnums):
+                args = tuple(None if p in node.argnums else a for p, a in enumerate(node.args))
+                value = _read_only(fit(formulas[pos](g_known, None, *args)))
+                out.append((j, value, _add_known(j, value)))
+                continue
+            formula = formulas[pos]
+            if raw is np.power and pos == 0 and 1 not in node.argnums:
+                y = node.args[1]
+                formula = (_power_x_const_exponent(y) if g_known is None
+                           else _power_x_known_prefix(_read_only(g_known * y), y))
+            out.append((j, None, _add_formula(j, formula, fit)))
+        return out
 
     if raw is _GETITEM and [pos for pos, _ in live] == [0] and _is_basic_index(node.args[1]):
         (_, j), = live
         shape, dtype = np.shape(node.args[0]), np.result_type(node.args[0])
 
-        def step(g, ans, args, outgrads):
+        def scatter(g, ans, args, outgrads):
             outgrads[j] = _add_scatter(outgrads.get(j), shape, dtype, args[1], g)
-        return step
+        return [(j, None, scatter)]
 
     fun, argnums, parents = node.fun, tuple(pos for pos, _ in live), tuple(j for _, j in live)
     kwargs = node.kwargs
 
-    def step(g, ans, args, outgrads):                  # autograd's own VJP for everything else
+    def generic(g, ans, args, outgrads):               # autograd's own VJP for everything else
         vjp = primitive_vjps[fun](argnums, ans, args, kwargs)
         for j, ingrad in zip(parents, vjp(g)):
             outgrads[j] = add_outgrads(outgrads.get(j), ingrad)
+    return [(j, None, generic if k == 0 else _nothing) for k, j in enumerate(parents)]
+
+
+def _nothing(g, ans, args, outgrads):
+    pass
+
+
+def _fitter(binary, meta, ones):
+    """The unbroadcast autograd applies to a binary ufunc's VJP, as a function of the result."""
+    if not binary:
+        return lambda r: r
+
+    def fit(r):
+        if type(r) is np.ndarray and r.shape == meta[0] and r.dtype.kind != "c":
+            for axis in ones:          # all unbroadcast does to a real result of this shape
+                r = np.add.reduce(r, axis=axis, keepdims=True)
+            return r
+        return _unbroadcast(r, meta)
+    return fit
+
+
+def _add_formula(j, formula, fit):
+    def run(g, ans, args, outgrads):
+        outgrads[j] = _add_grad(outgrads.get(j), fit(formula(g, ans, *args)))
+    return run
+
+
+def _add_known(j, value):
+    def run(g, ans, args, outgrads):
+        outgrads[j] = _add_grad(outgrads.get(j), value)
+    return run
+
+
+def _make_step(runs):
+    if len(runs) == 1:
+        return runs[0]
+
+    def step(g, ans, args, outgrads):
+        for run in runs:
+            run(g, ans, args, outgrads)
     return step
+
+
+def _read_only(a):
+    if isinstance(a, np.ndarray):
+        a.flags.writeable = False
+    return a
 
 
 def _is_basic_index(idx) -> bool:
