@@ -129,7 +129,7 @@ def prepare(session: MutableMapping) -> None:
         session.setdefault(k, v)
     surf = build_surface(name, params, expr)
     keys = [k for k in session.get("opt", list(DEFAULT_OPTS)) if _is_instance(k)][:MAX_RUNS]
-    session["opt"] = keys
+    _set(session, "opt", keys)
     new = dependent_defaults(surf, keys)
     old = session.get(DEFAULTS_KEY, {})
     surface_changed = session.get(SURFACE_ID_KEY, (name, expr))[0] != name
@@ -137,7 +137,7 @@ def prepare(session: MutableMapping) -> None:
         if key not in session:
             session[key] = value
         elif surface_changed and key in ("x0", "y0"):
-            session[key] = value
+            _set(session, key, value)
         elif key in old and _eq(session[key], old[key]) and not _eq(old[key], value):
             session[key] = value
     for key in keys:
@@ -145,12 +145,19 @@ def prepare(session: MutableMapping) -> None:
         for k, v in d.items():
             session.setdefault(f"{key}.{k}", v)
     for key, h in zip(("x0", "y0"), start_specs(surf)):
-        session[key] = _valid(h, session[key])      # a start outside the new window's range → default
+        _set(session, key, _valid(h, session[key]))  # a start outside the new window's range → default
     session.setdefault("steps", DEFAULT_STEPS)
     session.setdefault("seed", DEFAULT_SEED)
     session.setdefault("view", "explore")
     session[DEFAULTS_KEY] = new
     session[SURFACE_ID_KEY] = (name, expr)
+
+
+def _set(session: MutableMapping, key: str, value) -> None:
+    # Writing a widget's key, even with its own value, makes Streamlit push it to the browser
+    # again; write only real changes.
+    if key not in session or session[key] != value:
+        session[key] = value
 
 
 def _eq(a, b) -> bool:
