@@ -169,6 +169,10 @@ def legend_text(label: str, rf: RunFrames, f_star: float | None) -> str:
     return f"{label} · f = {fmt_loss(rf.final_loss)}"
 
 
+# A click selects a point; Plotly would then fade every other marker until the figure changes.
+_NO_DIMMING = {"selected": {"marker": {"opacity": 1}}, "unselected": {"marker": {"opacity": 1}}}
+
+
 def _click_grid(surface, field) -> dict:
     (xa, xb), (ya, yb) = surface.window
     gx, gy = np.linspace(xa, xb, CLICK_GRID), np.linspace(ya, yb, CLICK_GRID)
@@ -203,14 +207,14 @@ def race_figure(s: Scenario, trajectories: dict, surface=None, field=None) -> Pr
         "type": "scatter", "mode": "markers", "x": mins[:, 0].tolist(), "y": mins[:, 1].tolist(),
         "marker": {"symbol": "star", "size": typo.head + 8, "color": "#ffd400",
                    "line": {"color": "#333", "width": 1.5}},
-        "name": "minimum", "showlegend": False,
+        "name": "minimum", "showlegend": False, **_NO_DIMMING,
         "hovertemplate": "minimum (%{x:.4g}, %{y:.4g})<extra></extra>",
     })
     data.append({
         "type": "scatter", "mode": "markers", "x": [s.x0], "y": [s.y0],
         "marker": {"symbol": "circle-open", "size": typo.head + 6, "color": "#222",
                    "line": {"width": 2.5}},
-        "name": "start", "showlegend": False,
+        "name": "start", "showlegend": False, **_NO_DIMMING,
         "hovertemplate": "start (%{x:.4g}, %{y:.4g})<extra></extra>",
     })
     per_run = []
@@ -230,7 +234,7 @@ def race_figure(s: Scenario, trajectories: dict, surface=None, field=None) -> Pr
              "showlegend": False, "name": r.label, "hoverinfo": "skip",
              "line": {"color": color, "width": typo.line, "dash": dash}},
             {"type": "scatter", "mode": "markers", "x": [hx], "y": [hy], "legendgroup": r.key,
-             "showlegend": False, "name": r.label, "hoverinfo": "skip",
+             "showlegend": False, "name": r.label, "hoverinfo": "skip", **_NO_DIMMING,
              "marker": {"color": color, "size": typo.head, "symbol": style.run_symbol(r.key),
                         "line": {"color": "white", "width": 2}}},
         ]
