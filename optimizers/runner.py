@@ -145,8 +145,13 @@ def run(optimizer, surface, start=None, steps: int = 500, seed: int = 0, diagnos
     losses = np.empty((steps + 1, N))
     grads = np.empty((steps + 1, N, 2)) if record_grads else None
     want_diag = [diagnostics and o.spec.adam_family for o in opts]
-    m_hat = np.full((steps + 1, N, 2), np.nan) if any(want_diag) else None
-    v_hat = np.full((steps + 1, N, 2), np.nan) if any(want_diag) else None
+    m_hat = v_hat = None
+    if any(want_diag):
+        # every step's rows of the Adam-family optimizers are written below (and only those rows
+        # are handed out), so only row 0, before any update, needs filling: one pass less over
+        # what can be the biggest arrays of the call
+        m_hat, v_hat = np.empty((steps + 1, N, 2)), np.empty((steps + 1, N, 2))
+        m_hat[0] = v_hat[0] = np.nan
     etas = [schedules.eta(hp["schedule"], steps, hp["warmup"], hp["step_every"]) for hp in hps]
     # one entry per optimizer: its update, hyperparameters, schedule (as Python floats: scalar
     # arithmetic on them is ~10× cheaper than on NumPy scalars), rows, and whether it owns every
