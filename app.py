@@ -8,7 +8,7 @@ import streamlit as st
 
 import optimizers
 import surfaces
-from views import controls, export, presets, rules, state, style
+from views import controls, export, presets, rules, state, style, sweep
 from views.background import sample, undefined_share
 from views.diagnostics import diagnostics_figure, steps_figure
 from views.figure import Prebuilt
@@ -172,7 +172,7 @@ with st.sidebar:
 
 scn = state.scenario(S)
 _current = state.read_query(st.query_params)
-query = state.finish(S, scn, _current)
+query = state.finish(S, scn, _current, sweep=sweep.url_params(S, _current))
 if _current != query:
     st.query_params.from_dict(query)
 surface = scn.build_surface()
@@ -253,8 +253,11 @@ if scn.view == "present":
 
 tab_names = [":material/monitoring: Diagnostics", ":material/landscape: 3-D view",
              ":material/function: Update rules", ":material/download: Export",
-             ":material/school: Presets"]
-default_tab = {"diagnostics": tab_names[0], "steps": tab_names[0], "3d": tab_names[1]}.get(panel)
+             ":material/school: Presets", ":material/grid_on: Sweep"]
+default_tab = {"diagnostics": tab_names[0], "steps": tab_names[0], "3d": tab_names[1],
+               "sweep": tab_names[5]}.get(panel)
+if default_tab is None and any(k.startswith("sweep.") for k in _current):
+    default_tab = tab_names[5]     # a link into the sweep opens on it
 tabs = st.tabs(tab_names, key="tab", on_change="rerun", default=default_tab)
 
 if tabs[0].open:
@@ -310,3 +313,7 @@ if tabs[4].open:
                          icon=":material/play_arrow:", type="primary")
                 b.markdown(f"[Open as a link]({presets.preset_url(p)}) · "
                            f"makes its point in {presets.panel_label(p.panel)}")
+
+if tabs[5].open:
+    with tabs[5]:
+        sweep.render(st, _current)

@@ -440,7 +440,8 @@ def _parse_opts(r: _Reader) -> list[str]:
 
 
 def _unknown(r: _Reader, keys: list[str]) -> None:
-    unknown = [k for k in r.raw if k not in r.used]
+    # sweep.* keys belong to the sweep tab, which validates and warns about them itself
+    unknown = [k for k in r.raw if k not in r.used and not k.startswith("sweep.")]
     names = set(keys)
     for k in unknown[:10]:
         shown = _shown(k, 24) if len(k) <= MAX_KEY_CHARS else f"a {len(k)}-character name"

@@ -203,20 +203,22 @@ def scenario(session: Mapping) -> Scenario:
                     session.get("preset", "") or "")
 
 
-def finish(session: MutableMapping, s: Scenario, current: Mapping | None = None) -> dict[str, list[str]]:
-    """The URL for scenario `s`, remembered so that `begin` can tell our own writes from the
-    browser's history navigation.
+def finish(session: MutableMapping, s: Scenario, current: Mapping | None = None,
+           sweep: Mapping | None = None) -> dict[str, list[str]]:
+    """The URL for scenario `s` (plus the sweep tab's `sweep.*` keys), remembered so that `begin`
+    can tell our own writes from the browser's history navigation.
 
     If the address bar (`current`) already reads back as exactly `s`, it is kept as it is: each
     write pushes a browser-history entry, and rewriting a page that was just opened (a preset's
     long link, or the bare default page) would make Back land on a page that rewrites itself.
     """
+    extra = _norm(sweep or {})
     if current is not None:
         cur = _norm(current)
-        if parse_query(cur) == (s, []):
+        if parse_query(cur) == (s, []) and {k: v for k, v in cur.items() if k.startswith("sweep.")} == extra:
             session[URL_KEY] = cur
             return cur
-    q = _norm(to_query(s))
+    q = {**_norm(to_query(s)), **extra}
     session[URL_KEY] = q
     return q
 

@@ -515,13 +515,18 @@ def sweep_to_query(s: SweepSettings) -> dict[str, str]:
     return out
 
 
-def url_params(session: Mapping) -> dict[str, str]:
+def url_params(session: Mapping, query: Mapping | None = None) -> dict[str, str]:
     """The sweep.* keys the page's URL should carry (for the app's URL writer): the settings the
-    sweep tab last used, even when the tab is not drawn in this run."""
+    sweep tab last used, even when the tab is not drawn in this run. Before the tab has ever been
+    drawn, the sweep.* keys of the link itself (`query`) are kept as they came, so that opening a
+    link does not drop them before the tab reads them."""
+    if PREFIX + "opt" in session:            # the live widgets (the tab is drawn): this run's values
+        return sweep_to_query(_settings_from(session))
     saved = session.get(_STATE)
     if saved:
         return sweep_to_query(SweepSettings(**saved))
-    return sweep_to_query(_settings_from(session)) if PREFIX + "opt" in session else {}
+    return {k: (v[-1] if isinstance(v, (list, tuple)) else v) for k, v in (query or {}).items()
+            if k.startswith(PREFIX) and v}
 
 
 # -------------------------------------------------------------------------- Streamlit UI
