@@ -208,7 +208,8 @@ def bench_browser(loads: int = 4) -> list[Row]:
                 finally:
                     browser.close()
         except Exception as e:      # report, do not fail the other benchmarks
-            return [Row(what, f"not available ({type(e).__name__}: {str(e)[:80]})", target="≤ 5 s")]
+            reason = (str(e).strip().splitlines() or [""])[0][:100]
+            return [Row(what, f"not measured ({type(e).__name__})", target="≤ 5 s", note=reason)]
     first = t_ours[0]
     return [Row(what, f"{first:.2f} s", f"{min(t_floor):.2f} s", f"{first / min(t_floor):.2f}×",
                 "≤ 5 s", first <= 5.0,
