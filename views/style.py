@@ -95,7 +95,7 @@ _CSS = """
 _PRESENT_CSS = """
 <style>
   html, body, [class*="css"] { font-size: 21px; }
-  .block-container { padding-top: 0.6rem; max-width: 100%; }
+  .block-container { padding-top: 3.4rem; max-width: 100%; }  /* clear of the header bar */
   h1 { font-size: 2.8rem !important; }
   [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.25rem; }
 </style>
