@@ -21,7 +21,8 @@ from . import rules, schedules
 class OptimizerSpec:
     name: str
     title: str
-    family: str                      # "sgd" (step ∝ gradient) or "adaptive" (step ≈ lr): lr hints
+    family: str                      # "sgd" (step ∝ gradient), "adaptive" (step ≈ lr) or
+                                     # "accumulating" (AdaGrad: step ≈ lr/√t); picks the surface's lr hint
     init: Callable
     update: Callable
     hparams: tuple[HParam, ...]
@@ -118,7 +119,7 @@ REGISTRY: Mapping[str, OptimizerSpec] = MappingProxyType({s.name: s for s in (
            **_SGD_RULE,
            description="Nesterov momentum: steps along g + μb, a look-ahead that brakes earlier "
                        "than heavy ball when the slope turns."),
-    _entry(name="adagrad", title="AdaGrad", family="adaptive",
+    _entry(name="adagrad", title="AdaGrad", family="accumulating",
            init=rules.adagrad_init, update=rules.adagrad_update, latex=rules.ADAGRAD_LATEX,
            hparams=(_lr(1e-2),
                     HParam("lr_decay", 0.0, 0.0, 1.0, symbol=r"\delta",

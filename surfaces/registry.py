@@ -68,7 +68,7 @@ class Surface:
     description: str = ""
     batch_f: Callable | None = None  # f(P, idx): the loss on a minibatch (logistic)
     n_examples: int = 0
-    lr_hints: Mapping = field(default_factory=lambda: {"sgd": 1e-3, "adaptive": 1e-2})
+    lr_hints: Mapping = field(default_factory=lambda: {"sgd": 1e-3, "adaptive": 1e-2, "accumulating": 0.1})
     # ^ a learning rate per optimizer family that gives a good first picture (not torch's default)
 
     def value(self, P) -> np.ndarray:
@@ -291,6 +291,11 @@ LR_HINTS: Mapping[str, Callable] = MappingProxyType({
 })
 
 
+def _with_accumulating(hints: dict) -> dict:
+    """AdaGrad's step shrinks like 1/√t as its sum grows: it needs ~10× the adaptive family's γ."""
+    return {**hints, "accumulating": min(0.3, 10 * hints["adaptive"])}
+
+
 def names() -> list[str]:
     return list(SPECS)
 
@@ -349,7 +354,7 @@ def get(name: str, **params) -> Surface:
         window=tuple(tuple(float(c) for c in w) for w in window), start=tuple(map(float, start)),
         minima=minima, f_min=None, log_levels=spec.log_levels, bound=_bound(window),
         description=spec.description, batch_f=batch_f, n_examples=n,
-        lr_hints=MappingProxyType(LR_HINTS[name](p)))
+        lr_hints=MappingProxyType(_with_accumulating(LR_HINTS[name](p))))
     f_min = float(np.min(surface.value(np.asarray(minima)))) if minima else None
     return _with(surface, f_min=f_min)
 

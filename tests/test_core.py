@@ -22,7 +22,9 @@ def test_registry_lists_every_required_optimizer():
 def test_registry_entry_is_complete(name):
     spec = optimizers.spec(name)
     assert spec.title and spec.description and spec.latex.strip()
-    assert spec.family in ("sgd", "adaptive")
+    assert spec.family in ("sgd", "adaptive", "accumulating")
+    for surface in surfaces.names():
+        assert surfaces.get(surface).lr_hints[spec.family] > 0
     names = [h.name for h in spec.hparams]
     assert len(names) == len(set(names))
     allowed = {"lr", "beta1", "beta2", "eps", "weight_decay", "momentum", "dampening", "nesterov", "alpha",
@@ -200,3 +202,9 @@ def test_max_step_bound_adamax_matches_formula():
     want = 2e-3 * 0.1 * (1 - r**t) / ((1 - r) * (1 - 0.9**t))
     assert np.allclose(optimizers.max_step_bound(opt, t), want, rtol=1e-14)
     assert optimizers.max_step_bound(opt, np.array([1]))[0] == pytest.approx(2e-3)
+
+
+def test_custom_surfaces_suggest_a_learning_rate_for_every_family():
+    s = surfaces.from_expression("x**2 + y**2")
+    for name in optimizers.names():
+        assert s.lr_hints[optimizers.spec(name).family] > 0

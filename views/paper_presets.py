@@ -695,7 +695,7 @@ def condition_data(query: Mapping) -> dict:
     angles = tuple(sorted(angles, key=abs))
     start = sc.start if sc.surface == "quadratic" else None
     steps = min(sc.steps, 1000)
-    adaptive = [r for r in sc.runs if optimizers.spec(r.name).family == "adaptive"]
+    adaptive = [r for r in sc.runs if optimizers.spec(r.name).family != "sgd"]
     curves: dict = {}
     for angle in angles:
         for kappa in CONDITION_KAPPAS:
