@@ -10,6 +10,7 @@ import numpy as np
 import optimizers
 import surfaces
 
+from . import floors
 from .timing import Row, fmt_ratio, interleaved, ms
 
 # The app's default scene (views/scenario.py: DEFAULT_OPTS, the surface's learning-rate hints).
@@ -206,8 +207,12 @@ def bench_sweep(rounds: int = 10) -> list[Row]:
 
     # two blocks, each interleaved: a cold JAX call leaves compiler threads busy for a moment, which
     # would slow whatever runs next
+    same_bits = floors.same_bits(starts, SWEEP_STEPS, SWEEP_LR)[0]
+    assert same_bits.tobytes() == ours.points.tobytes(), "the same-bits floor lost its bits"
     t = interleaved({"ours": lambda: run_sweep(starts), "warm": lambda: warm(starts),
-                     "ours+grads": lambda: run_sweep(starts, record_grads=True)}, rounds)
+                     "ours+grads": lambda: run_sweep(starts, record_grads=True),
+                     "same bits": lambda: floors.same_bits(starts, SWEEP_STEPS, SWEEP_LR),
+                     "hand": lambda: floors.hand_gradient(starts, SWEEP_STEPS, SWEEP_LR)}, rounds)
     t_cold = interleaved({"ours": lambda: run_sweep(starts, cold=True), "cold": cold},
                          max(3, rounds // 2))
     # agreement on the runs that stayed inside the bound on our side (JAX has no divergence check)
@@ -224,6 +229,11 @@ def bench_sweep(rounds: int = 10) -> list[Row]:
                 ms(t["warm"]), fmt_ratio(rw), "≤ 2×", rw <= 2.0),
             Row("  the same, also recording ∇f at every step (optimizers.run's default)",
                 ms(t["ours+grads"]), ms(t["warm"]), fmt_ratio(rg)),
+            Row("  floor: our arithmetic as straight-line NumPy (same bits, no interpreter)",
+                ms(t["same bits"]), ms(t["warm"]), fmt_ratio(t["same bits"] / t["warm"])),
+            Row("  floor: hand-derived gradient, in-place Adam (other bits)",
+                ms(t["hand"]), ms(t["warm"]), fmt_ratio(t["hand"] / t["warm"]),
+                note="benchmarks/floors.py: how much of the distance to JAX is NumPy itself"),
             Row(what + " vs JAX+optax cold (new surface: record+check+run / trace+compile+run)",
                 ms(t_cold["ours"]), ms(t_cold["cold"]), fmt_ratio(rc), "≤ 0.5×", rc <= 0.5, note=note)]
 
