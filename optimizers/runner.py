@@ -19,11 +19,11 @@ from .registry import Optimizer, get
 
 # Caps, measured (docs/performance_readme_section.md): time and memory grow with the run-steps
 # (steps+1) × rows. A run-step records 40 bytes (θ, f, ∇f), 72 with the Adam diagnostics m̂, √v̂,
-# 24 with record_grads=False, diagnostics=False; it takes ~30-80 ns in a large batch and ~6 µs
-# alone (a step costs ~40 µs whatever the batch up to a few hundred rows).
-MAX_STEPS = 20_000            # ~1 s for one run
+# 24 with record_grads=False, diagnostics=False. A step costs ~25 µs whatever the batch up to a
+# few hundred rows (call overhead), then ~20-35 ns more per row.
+MAX_STEPS = 20_000            # ~0.6 s for one run, 1.3 s for the default scene's seven
 MAX_ROWS = 20_000             # runs per call (a 141 × 141 grid)
-MAX_CELLS = 10_000_000        # run-steps per call: ≤ 0.72 GB recorded, ≤ 1 s; refused beyond
+MAX_CELLS = 10_000_000        # run-steps per call: ≤ 0.72 GB recorded, 1-2 s; refused beyond
 # Divergence is looked for every CHECK_EVERY steps, over the steps since the last look: rows are
 # independent, so a row that died a few steps ago only computes garbage of its own until then
 # (masked afterwards), and one |θ| + max over a block is cheaper than one per step.
