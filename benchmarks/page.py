@@ -213,9 +213,9 @@ def bench_browser(loads: int = 4) -> list[Row]:
     first = t_ours[0]
     return [Row(what, f"{first:.2f} s", f"{min(t_floor):.2f} s", f"{first / min(t_floor):.2f}×",
                 "≤ 5 s", first <= 5.0,
-                note=f"the first load on a fresh server (caches empty); later loads, each in a new "
-                     f"browser context: " + ", ".join(f"{t:.2f} s" for t in t_ours[1:]) +
-                     f"; the trivial page: " + ", ".join(f"{t:.2f} s" for t in t_floor))]
+                note="the first load on a fresh server (caches empty); later loads, each in a new "
+                     "browser context: " + ", ".join(f"{t:.2f} s" for t in t_ours[1:]) +
+                     "; the trivial page: " + ", ".join(f"{t:.2f} s" for t in t_floor))]
 
 
 def run_all() -> list[Row]:

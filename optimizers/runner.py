@@ -10,7 +10,6 @@ did. NumPy warnings are silenced for the whole loop, so a diverging run prints n
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 
