@@ -258,6 +258,9 @@ default_tab = {"diagnostics": tab_names[0], "steps": tab_names[0], "3d": tab_nam
                "sweep": tab_names[5]}.get(panel)
 if default_tab is None and any(k.startswith("sweep.") for k in _current):
     default_tab = tab_names[5]     # a link into the sweep opens on it
+if default_tab is None:
+    # a newcomer lands on the gallery of scenarios; it also keeps the first load to one chart
+    default_tab = tab_names[4]
 tabs = st.tabs(tab_names, key="tab", on_change="rerun", default=default_tab)
 
 if tabs[0].open:

@@ -265,6 +265,10 @@ def test_conflicting_settings_leave_that_run_out_with_a_reason():
 
 def test_tabs_render_their_panels():
     at = page({"opt": ["adam", "adamax"], "steps": "100"})
+    assert at.session_state["tab"] == at.tabs[4].label          # the page opens on the gallery
+    assert len(at.get("plotly_chart")) == 1 and len(at.get("button")) >= 11
+    at.session_state["tab"] = at.tabs[0].label
+    at.run()
     assert json.loads(at.get("plotly_chart")[1].proto.spec)["layout"]["yaxis"]["type"] == "log"
     at.session_state["tab"] = at.tabs[1].label
     at.run()
