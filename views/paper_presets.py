@@ -26,6 +26,7 @@ import numpy as np
 
 import optimizers
 import surfaces
+from views.scenario import FLOAT_RE, INT_RE, parse_value
 
 try:
     from views.presets import Preset
@@ -51,9 +52,6 @@ DEFAULT_STEPS = 1000
 MAX_COPIES = 3
 PANELS = ("scale_free", "condition", "prox_gap", "bias_correction", "step_bound")
 
-# [0-9], not \d: Python's \d also matches digits such as '１'.
-_FLOAT_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
-_INT_RE = re.compile(r"[+-]?[0-9]{1,12}")
 _KEY_RE = re.compile(r"([a-z][a-z0-9_]*)(?:-([0-9]))?")
 
 
@@ -117,32 +115,11 @@ def fmt(v) -> str:
     return repr(v)
 
 
-def _parse_value(h, text: str, key: str):
+def _parse_value(h, text, key: str):
+    """One URL value, read exactly as the app reads it (views.scenario.parse_value)."""
     if not isinstance(text, str):
         raise ValueError(f"{key}: expected one text value, got {text!r}")
-    if h.kind == "bool":
-        low = text.strip().lower()
-        if low not in ("true", "false", "1", "0"):
-            raise ValueError(f"{key}: {text!r} is not true or false")
-        return low in ("true", "1")
-    if h.kind == "choice":
-        if text not in h.choices:
-            raise ValueError(f"{key}: {text!r} is not one of {', '.join(map(str, h.choices))}")
-        return text
-    if h.kind == "int":
-        if not _INT_RE.fullmatch(text):
-            raise ValueError(f"{key}: {text!r} is not a whole number")
-        value = int(text)
-    else:
-        if not _FLOAT_RE.fullmatch(text):
-            raise ValueError(f"{key}: {text!r} is not a number")
-        value = float(text)
-        if not math.isfinite(value):
-            raise ValueError(f"{key}: {text!r} is not a finite number")
-    try:
-        return h.check(value)
-    except ValueError:
-        raise ValueError(f"{key}: {text} is out of range; valid: {h.range_text()}") from None
+    return parse_value(h, text, key)
 
 
 def _one(q: Mapping, key: str):
@@ -244,7 +221,7 @@ def parse_scenario(query: Mapping[str, Any], strict: bool = False) -> Scenario:
         text = need(k)
         if text is None:
             continue
-        if not (isinstance(text, str) and _FLOAT_RE.fullmatch(text)) or not math.isfinite(float(text)):
+        if not (isinstance(text, str) and FLOAT_RE.fullmatch(text)) or not math.isfinite(float(text)):
             problems.append(f"{k}: {text!r} is not a number")
             continue
         start[i] = float(text)
@@ -255,7 +232,7 @@ def parse_scenario(query: Mapping[str, Any], strict: bool = False) -> Scenario:
         text = need(k)
         if text is None:
             continue
-        if not (isinstance(text, str) and _INT_RE.fullmatch(text)) or not lo <= int(text) <= hi:
+        if not (isinstance(text, str) and INT_RE.fullmatch(text)) or not lo <= int(text) <= hi:
             problems.append(f"{k}: {text!r} is not a whole number in [{lo}, {hi}]")
             continue
         steps, seed = (int(text), seed) if k == "steps" else (steps, int(text))
