@@ -16,7 +16,7 @@ import numpy as np
 from . import schedules
 from .registry import Optimizer, get
 
-# Caps, measured (docs/performance_readme_section.md): time and memory grow with the run-steps
+# Caps, measured (README, "Performance"): time and memory grow with the run-steps
 # (steps+1) × rows. A run-step records 40 bytes (θ, f, ∇f), 72 with the Adam diagnostics m̂, √v̂,
 # 24 with record_grads=False, diagnostics=False. A step costs ~25 µs whatever the batch up to a
 # few hundred rows (call overhead), then ~20-35 ns more per row.
