@@ -20,9 +20,15 @@ An error is: an exception box on a page, a Playwright timeout, a page crash, an 
 a console error, a health check that is not "ok", or a traceback in the server's log. Target: 0.
 
 Nothing is pass/fail on times: latencies are printed next to the single user's from the same run,
-with their ratio. The browser runs on the same machine as the server (it competes for the same CPUs),
-so the ratios are an upper bound on what the server alone would show. The command exits non-zero
-only if the benchmark could not run at all (no Playwright, no Chromium, no healthy server).
+with their ratio, and so are the CPU seconds the server and the browser side used. The browsers run
+on the server's machine: each page's own work (parsing and drawing a new figure) costs several times
+the server's, so on a small machine the N-user latencies mostly measure the browsers queueing for
+the CPUs and are an upper bound on what N students on their own laptops would see. `--server-cpus`
+gives the server CPUs of its own (the browsers get the rest). Streamlit's file watcher is off
+(`--server.fileWatcherType=none`, as it should be when serving a class): with it on, an edit to a
+source file during the run breaks concurrent sessions (see docs/load_readme_section.md); keep it
+with `--watch-files`. The command exits non-zero only if the benchmark could not run at all (no
+Playwright, no Chromium, no healthy server).
 """
 from __future__ import annotations
 
@@ -111,7 +117,7 @@ class Session:
 
 
 def pct(xs: list[float], p: float) -> float:
-    """The p-th percentile (nearest rank on the sorted values, interpolated)."""
+    """The p-th percentile (linear interpolation between the closest ranks)."""
     xs = sorted(xs)
     if not xs:
         return float("nan")
@@ -147,7 +153,7 @@ def health(url: str, timeout: float = 5.0) -> str:
 class Server:
     """`streamlit run app.py` on 127.0.0.1:port; its output goes to a log file read at the end."""
 
-    def __init__(self, port: int, watch_files: bool = False):
+    def __init__(self, port: int, watch_files: bool = False, cpus: set[int] | None = None):
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         self.log = tempfile.NamedTemporaryFile("w+", prefix="streamlit-load-", suffix=".log",
@@ -157,7 +163,8 @@ class Server:
              f"--server.port={port}", "--server.address=127.0.0.1",
              "--browser.gatherUsageStats=false"]
             + ([] if watch_files else ["--server.fileWatcherType=none"]),
-            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
 
     def wait_healthy(self, timeout: float = 90.0) -> None:
         deadline = time.monotonic() + timeout
@@ -761,7 +768,16 @@ async def run(args) -> int:
               file=sys.stderr)
         return 2
     t_total = time.perf_counter()
-    server = Server(args.port or free_port(), args.watch_files)
+    server_cpus = browser_cpus = None
+    if args.server_cpus:
+        if not hasattr(os, "sched_setaffinity"):
+            print("cannot run: --server-cpus needs Linux (os.sched_setaffinity)", file=sys.stderr)
+            return 2
+        server_cpus = cpu_list(args.server_cpus)
+        browser_cpus = (os.sched_getaffinity(0) - server_cpus) or None
+    server = Server(args.port or free_port(), args.watch_files, server_cpus)
+    if browser_cpus:       # Playwright and Chromium, started from here on, inherit it
+        os.sched_setaffinity(0, browser_cpus)
     SHOTS.append(Path(tempfile.mkdtemp(prefix="load-failures-")))
     try:
         try:
@@ -770,11 +786,14 @@ async def run(args) -> int:
             print(f"cannot run: {e}", file=sys.stderr)
             return 2
         import streamlit
+        placement = ("runs on the same machine as the server" if not server_cpus else
+                     f"is pinned to CPUs {sorted(browser_cpus or [])}, the server to CPUs "
+                     f"{sorted(server_cpus)}")
         print(f"Load benchmark: {APP.name} on {server.url} — 1 user, then {args.users} concurrent "
               f"sessions × {args.changes} control changes")
         print(f"Python {platform.python_version()}, Streamlit {streamlit.__version__}, "
-              f"{os.cpu_count()} CPUs; Chromium ({CHROMIUM}, one context per session) runs on the "
-              f"same machine as the server; Streamlit's file watcher "
+              f"{os.cpu_count()} CPUs; Chromium ({CHROMIUM}, one context per session) {placement}; "
+              f"Streamlit's file watcher "
               + ("on" if args.watch_files else "off (--server.fileWatcherType=none)"), flush=True)
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -809,6 +828,15 @@ async def run(args) -> int:
     return 0
 
 
+def cpu_list(text: str) -> set[int]:
+    """"1" or "0,2" or "0-3" → a set of CPU numbers."""
+    out = set()
+    for part in text.split(","):
+        a, _, b = part.strip().partition("-")
+        out.update(range(int(a), int(b or a) + 1))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -824,6 +852,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="keep Streamlit's file watcher on (off by default: an edit to a source file "
                          "during the run makes every session evict the project's modules from "
                          "sys.modules while other sessions run, see docs/load_readme_section.md)")
+    ap.add_argument("--server-cpus", default="",
+                    help="pin the server to these CPUs (e.g. 1 or 0-3) and the browsers to the "
+                         "others, so the pages' own work does not slow the server (Linux)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every change as it ends")
     args = ap.parse_args(argv)
     if args.users < 1 or args.changes < 1:
