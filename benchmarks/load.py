@@ -74,7 +74,8 @@ PROBE = """
       if (m.target.getAttribute && m.target.getAttribute('data-testid') === 'stApp')
         st.log.push([performance.now(), m.target.getAttribute('data-test-script-state')]);
     }
-  }).observe(document, {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']});
+  }).observe(document, {attributes: true, subtree: true,
+                        attributeFilter: ['data-test-script-state']});
   for (const type of ['pointerdown', 'mousedown', 'keydown', 'click']) {
     document.addEventListener(type, e => {
       if (e.isTrusted && st.armed && st.input === null) st.input = e.timeStamp;
@@ -175,7 +176,8 @@ class Server:
                 raise RuntimeError(f"streamlit exited with code {self.proc.returncode}: "
                                    + self.tail())
             if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit was not healthy after {timeout:.0f} s: " + self.tail())
+                raise RuntimeError(f"streamlit was not healthy after {timeout:.0f} s: "
+                                   + self.tail())
             time.sleep(0.2)
 
     def text(self) -> str:
@@ -219,8 +221,8 @@ class Server:
         out, lines = [], self.text().splitlines()
         for i, ln in enumerate(lines):
             if ln.startswith("Traceback"):
-                last = next((l for l in lines[i + 1:] if l and not l.startswith((" ", "Traceback"))),
-                            "")
+                last = next((x for x in lines[i + 1:]
+                             if x and not x.startswith((" ", "Traceback"))), "")
                 out.append(f"server log: traceback ending in {last.strip()[:200]!r}")
             elif re.search(r"\b(ERROR|CRITICAL)\b", ln):
                 out.append(f"server log: {ln.strip()[:200]}")
@@ -290,7 +292,7 @@ async def a_amsgrad(page, v, arm):
     exp = await open_expander(page, "Adam ·")
     switch = exp.get_by_role("switch", name="amsgrad", exact=True)
     await switch.scroll_into_view_if_needed()
-    await switch.focus()            # the input itself is a 1-px box under its label: use the keyboard
+    await switch.focus()      # the input itself is a 1-px box under its label: use the keyboard
     await arm()
     await switch.press("Space")
 
@@ -349,7 +351,8 @@ async def a_map_click(page, v, arm):
         pos = await page.evaluate("""([fx, fy]) => {
             const gd = document.querySelectorAll('.js-plotly-plot')[0], fl = gd._fullLayout,
                   r = gd.getBoundingClientRect(), xa = fl.xaxis, ya = fl.yaxis;
-            return {x: r.left + xa._offset + fx * xa._length, y: r.top + ya._offset + fy * ya._length};
+            return {x: r.left + xa._offset + fx * xa._length,
+                    y: r.top + ya._offset + fy * ya._length};
         }""", [fx, fy])
         await page.mouse.move(pos["x"], pos["y"], steps=2)
         try:
@@ -477,7 +480,8 @@ async def drive(browser, base: str, idx: int, changes: int, start_gate: asyncio.
                 try:
                     await page.reload(wait_until="commit", timeout=load_timeout * 1000)
                     await page.wait_for_timeout(250)
-                    await page.wait_for_selector(CHART, state="attached", timeout=load_timeout * 1000)
+                    await page.wait_for_selector(CHART, state="attached",
+                                                 timeout=load_timeout * 1000)
                 except Exception as e2:
                     s.errors.append(msg + f" (the reload failed: {short(e2)})")
                     break
@@ -565,9 +569,9 @@ async def watch_health(url: str, stop: asyncio.Event, gate: asyncio.Event, ph: "
         answer = await asyncio.to_thread(health, url, HEALTH_TIMEOUT)
         ph.health_times.append(time.perf_counter() - t0)
         if answer != "ok":
-            ph.errors.append(f"health check at +{t0 - start:.0f} s "
-                             f"({'during the changes' if gate.is_set() else 'while the pages loaded'},"
-                             f" {HEALTH_TIMEOUT:.0f} s allowed): {answer[:200]}")
+            when = "during the changes" if gate.is_set() else "while the pages loaded"
+            ph.errors.append(f"health check at +{t0 - start:.0f} s ({when}, "
+                             f"{HEALTH_TIMEOUT:.0f} s allowed): {answer[:200]}")
         try:
             await asyncio.wait_for(stop.wait(), every)
         except asyncio.TimeoutError:
@@ -657,8 +661,9 @@ def med(xs):
 
 def report(one: Phase, many: Phase, server_errs: list[str], changes: int, memory) -> int:
     n, a, b = many.users, one.latencies(), many.latencies()
+    nu = f"{n} user" + ("s" if n != 1 else "")
     la, lb = one.loads(), many.loads()
-    rows = [("", "1 user", f"{n} users", "ratio")]
+    rows = [("", "1 user", nu, "ratio")]
     for label, p in (("rerun latency p50", 50), ("rerun latency p95", 95)):
         rows.append((label, fmt_s(pct(a, p)), fmt_s(pct(b, p)), fmt_ratio(pct(b, p), pct(a, p))))
     rows.append(("rerun latency max", fmt_s(nmax(a)), fmt_s(nmax(b)), fmt_ratio(nmax(b), nmax(a))))
@@ -675,13 +680,14 @@ def report(one: Phase, many: Phase, server_errs: list[str], changes: int, memory
             ("server CPU per rerun", (one.server_cpu - one.load_cpu) / max(1, len(a)),
              (many.server_cpu - many.load_cpu) / max(1, len(b)))):
         rows.append((label, fmt_s(fa), fmt_s(fb), fmt_ratio(fb, fa)))
-    rows.append(("phase wall time", fmt_s(one.wall), fmt_s(many.wall), fmt_ratio(many.wall, one.wall)))
+    rows.append(("phase wall time", fmt_s(one.wall), fmt_s(many.wall),
+                 fmt_ratio(many.wall, one.wall)))
     rows.append(("errors", str(len(one.all_errors())), str(len(many.all_errors())), ""))
     print()
     table(rows)
 
-    print(f"\nper change: median rerun latency, 1 user vs {n} users")
-    rows = [("change", "1 user", f"{n} users", "ratio", f"reruns ({n} users)")]
+    print(f"\nper change: median rerun latency, 1 user vs {nu}")
+    rows = [("change", "1 user", nu, "ratio", f"reruns ({nu})")]
     for name, _ in ACTIONS[:changes]:
         x, y = med(one.latencies(name)), med(many.latencies(name))
         rows.append((name, fmt_s(x), fmt_s(y), fmt_ratio(y, x), str(len(many.latencies(name)))))
@@ -696,7 +702,7 @@ def report(one: Phase, many: Phase, server_errs: list[str], changes: int, memory
               f"server {ph.server_cpu:.0f} s ({ph.server_cpu / ph.wall:.2f} CPUs on average), the "
               f"browser side (Chromium, {ph.users} page(s), Playwright) {ph.browser_cpu:.0f} s "
               f"({ph.browser_cpu / ph.wall:.2f} CPUs), other processes {max(other, 0):.0f} s")
-    print(f"health checks during the {n}-user phase: {len(many.health_times)}, "
+    print(f"health checks in the phase with {nu}: {len(many.health_times)}, "
           f"not ok: {sum(e.startswith('health') for e in many.errors)}")
     unchanged = [f"{'session %d: ' % s.idx if ph.users > 1 else ''}{c}"
                  for ph in (one, many) for s in ph.sessions for c in s.unchanged]
@@ -705,8 +711,8 @@ def report(one: Phase, many: Phase, server_errs: list[str], changes: int, memory
               f"counted as errors): " + ", ".join(unchanged[:20]))
 
     errors = ([f"1 user: {e}" for e in one.all_errors()]
-              + [f"{n} users: {e}" for e in many.all_errors()] + server_errs)
-    print(f"\nERRORS: {len(errors)} (target 0) — 1 user: {len(one.all_errors())}, {n} users: "
+              + [f"{nu}: {e}" for e in many.all_errors()] + server_errs)
+    print(f"\nERRORS: {len(errors)} (target 0) — 1 user: {len(one.all_errors())}, {nu}: "
           f"{len(many.all_errors())}, server log: {len(server_errs)}")
     for e in errors[:60]:
         print(f"  - {e}")
@@ -789,8 +795,8 @@ async def run(args) -> int:
         placement = ("runs on the same machine as the server" if not server_cpus else
                      f"is pinned to CPUs {sorted(browser_cpus or [])}, the server to CPUs "
                      f"{sorted(server_cpus)}")
-        print(f"Load benchmark: {APP.name} on {server.url} — 1 user, then {args.users} concurrent "
-              f"sessions × {args.changes} control changes")
+        print(f"Load benchmark: {APP.name} on {server.url} — 1 user, then {args.users} "
+              f"concurrent sessions × {args.changes} control changes")
         print(f"Python {platform.python_version()}, Streamlit {streamlit.__version__}, "
               f"{os.cpu_count()} CPUs; Chromium ({CHROMIUM}, one context per session) {placement}; "
               f"Streamlit's file watcher "
@@ -821,7 +827,8 @@ async def run(args) -> int:
         server.stop()
     report(one, many, server.server_errors(), args.changes, memory)
     shots = sorted(SHOTS[0].iterdir())
-    print(f"\ntotal wall time: {time.perf_counter() - t_total:.1f} s  (server log: {server.log.name}"
+    print(f"\ntotal wall time: {time.perf_counter() - t_total:.1f} s  "
+          f"(server log: {server.log.name}"
           + (f"; {len(shots)} screenshot(s) of failures in {SHOTS[0]}" if shots else "") + ")")
     if not shots:
         SHOTS[0].rmdir()
@@ -849,8 +856,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--load-timeout", type=float, default=300.0,
                     help="seconds allowed for a session's first load (default 300)")
     ap.add_argument("--watch-files", action="store_true",
-                    help="keep Streamlit's file watcher on (off by default: an edit to a source file "
-                         "during the run makes every session evict the project's modules from "
+                    help="keep Streamlit's file watcher on (off by default: an edit to a source "
+                         "file during the run makes every session evict the project's modules from "
                          "sys.modules while other sessions run, see docs/load_readme_section.md)")
     ap.add_argument("--server-cpus", default="",
                     help="pin the server to these CPUs (e.g. 1 or 0-3) and the browsers to the "
