@@ -26,7 +26,7 @@ import numpy as np
 
 import optimizers
 import surfaces
-from views.scenario import FLOAT_RE, INT_RE, parse_value
+from views.scenario import FLOAT_RE, INT_RE, fmt_value, parse_value
 
 try:
     from views.presets import Preset
@@ -101,18 +101,9 @@ class Scenario:
 
 def fmt(v) -> str:
     """A value as URL text: the shortest text that reads back to the same number."""
-    if isinstance(v, (bool, np.bool_)):
-        return "true" if v else "false"
-    if isinstance(v, (int, np.integer)):
-        return str(int(v))
-    if isinstance(v, str):
-        return v
-    v = float(v)
-    if v == 0:
-        return "0"
-    if v.is_integer() and abs(v) < 1e16:
-        return str(int(v))
-    return repr(v)
+    if isinstance(v, np.generic):       # NumPy scalars read as the Python value they hold
+        v = v.item()
+    return fmt_value(v)
 
 
 def _parse_value(h, text, key: str):
