@@ -139,17 +139,18 @@ def run(optimizer, surface, start=None, steps: int = 500, seed: int = 0, diagnos
                          f"per call. Use fewer steps or a smaller grid, or split the grid into "
                          f"several calls.")
 
-    theta = np.concatenate([b[2] for b in blocks], axis=0)
-    points = np.empty((steps + 1, N, 2))
+    points = _record_buffer(steps, N)
+    points[0] = np.concatenate([b[2] for b in blocks], axis=0)
+    theta = points[0]
     losses = np.empty((steps + 1, N))
-    grads = np.empty((steps + 1, N, 2)) if record_grads else None
+    grads = _record_buffer(steps, N) if record_grads else None
     want_diag = [diagnostics and o.spec.adam_family for o in opts]
     m_hat = v_hat = None
     if any(want_diag):
         # every step's rows of the Adam-family optimizers are written below (and only those rows
         # are handed out), so only row 0, before any update, needs filling: one pass less over
         # what can be the biggest arrays of the call
-        m_hat, v_hat = np.empty((steps + 1, N, 2)), np.empty((steps + 1, N, 2))
+        m_hat, v_hat = _record_buffer(steps, N), _record_buffer(steps, N)
         m_hat[0] = v_hat[0] = np.nan
     etas = [schedules.eta(hp["schedule"], steps, hp["warmup"], hp["step_every"]) for hp in hps]
     # one entry per optimizer: its update, hyperparameters, schedule (as Python floats: scalar
@@ -164,7 +165,6 @@ def run(optimizer, surface, start=None, steps: int = 500, seed: int = 0, diagnos
     first = np.full(N, -1)               # the step at which each row died (-1: alive)
     with np.errstate(all="ignore"):
         states = [opt.spec.init(theta[a:b], hp) for opt, hp, (a, b, _) in zip(opts, hps, blocks)]
-        points[0] = theta
         dead = _check(points[:1], 0, bound, first, np.empty(0, dtype=np.intp))
         checked = 0                      # the last step checked
         losses[0], g = oracle(points[0], 0)
@@ -207,18 +207,33 @@ def run(optimizer, surface, start=None, steps: int = 500, seed: int = 0, diagnos
     return out[0] if single else out
 
 
+def _record_buffer(steps: int, N: int) -> np.ndarray:
+    """An empty (steps + 1, N, 2) array stored coordinate-major (as (steps + 1, 2, N)).
+
+    Each step's rows, θ_t = points[t], are then an F-ordered (N, 2) array whose x and y columns are
+    contiguous: a surface's f reads P[..., 0] and P[..., 1] without strides, and every array the
+    rules make from θ (zeros_like, θ + step) keeps that layout, so a step never mixes layouts.
+    Only the memory order differs; values, shapes and indexing are those of a C array.
+    """
+    return np.empty((steps + 1, 2, N)).transpose(0, 2, 1)
+
+
 def _check(block: np.ndarray, t0: int, bound: float, first: np.ndarray, dead: np.ndarray) -> np.ndarray:
     """Find the rows that left the bound or became non-finite in θ_t0 … θ_t (`block`), note in
     `first` the step each died, and NaN its latest θ so that it stays NaN. Returns all dead rows.
 
-    The common case costs one |θ| and one max over the block: rows that died earlier are left out
-    of the max, so one dead row does not slow every later check.
+    The common case costs one max and one min over the block; once rows have died, one |θ| and one
+    max with the dead rows left out, so one dead row does not slow every later check.
     """
-    mag = np.abs(block)
     if dead.size:
+        mag = np.abs(block)
         mag[:, dead] = 0.0
-    if mag.max() <= bound:               # NaN fails the comparison too
+        if mag.max() <= bound:           # NaN fails the comparison too
+            return dead
+    elif block.max() <= bound and block.min() >= -bound:     # two passes, no temporary
         return dead
+    else:
+        mag = np.abs(block)
     bad = ~((mag[..., 0] <= bound) & (mag[..., 1] <= bound))          # (steps in block, rows)
     rows = np.flatnonzero(bad.any(axis=0))
     first[rows] = t0 + bad[:, rows].argmax(axis=0)

@@ -197,6 +197,7 @@ class Replay:
 
         self.calls = [None]                             # node i's forward call: values -> value
         self.fetch = [None]                             # node i's arguments: values -> tuple
+        self.ops = [None]                               # node i's (raw function, argument spec)
         differentiable = [True] + [False] * (len(nodes) - 1)
         grad_parents = [()] * len(nodes)
         lives = {}                                      # node -> ((position, parent node), …)
@@ -206,6 +207,7 @@ class Replay:
             spec = tuple((True, traced[pos]) if pos in traced else (False, a)
                          for pos, a in enumerate(node.args))
             self.calls.append(_compile_call(node.fun.fun, spec, node.kwargs))
+            self.ops.append((node.fun.fun, spec))
             self.fetch.append(_compile_fetch(spec))
             # autograd makes a graph node only when a traced argument reaches a primitive outside
             # its notrace set; the outputs of notrace primitives, and anything computed from them
@@ -228,16 +230,23 @@ class Replay:
         # np.ones_like(ans), made once: autograd never writes into a gradient it did not create
         # (that is what add_outgrads' "mutable" flag is for), and read-only makes sure
         self._seed = _read_only(np.ones_like(np.asarray(end_value, dtype=np.float64)))
-        self._plan_backward(nodes, lives)
+        self._plan_backward(nodes, lives, P)
 
-    def _plan_backward(self, nodes, lives):
-        """Build each node's backward step, folding what is known when recording.
+    def _plan_backward(self, nodes, lives, P):
+        """Build the backward program: one closure per gradient a node sends, in autograd's order,
+        folding what is known when recording.
 
         The seed (ones) is known, so is any gradient computed from it by formulas that read only g
         and constants (the 100·g of `100 * (y - x**2)**2`): those are computed once, here, by the
-        same operations in the same order. A node whose incoming gradient is such a constant gets
-        it as `known[i]`; only the rest runs on every call.
+        same operations in the same order. A node whose incoming gradient is such a constant starts
+        each call with it in its slot; only the rest runs on every call.
         """
+        # one forward pass on the recording input gives every value's shape and dtype, which
+        # decide where autograd's unbroadcast can not change anything (and is left out)
+        values = [P]
+        for call in self.forward:
+            values.append(call(values))
+        meta = [(np.shape(v), np.result_type(v)) for v in values]
         known = {self.end: self._seed}        # slot -> its gradient, when fully known now
         contributions = {}                    # slot -> [known value, or None for "computed later"]
         entries = {}
@@ -248,37 +257,38 @@ class Replay:
                 for v in got:                 # add_outgrads' sums, in autograd's order
                     acc = _add_grad(acc, v)
                 known[i] = _read_only(acc[0])
-            entries[i] = _vjp_entries(nodes[i], lives[i], known.get(i))
+            entries[i] = _vjp_entries(nodes[i], i, lives[i], known.get(i), self.fetch[i], meta)
             for j, value, _ in entries[i]:
                 contributions.setdefault(j, []).append(value)
         # what runs per call: entries whose target is not folded already (the input's gradient
         # never is); nodes with none left are skipped
-        steps = []
-        for i in self.backward:
-            todo = [run for j, value, run in entries[i] if value is None or j not in known]
-            if todo:
-                steps.append((i, known.get(i), _make_step(todo)))
-        self.steps = steps
+        self.program = [run for i in self.backward for j, value, run in entries[i]
+                        if value is None or j not in known]
+        # each call's gradient slots start as (value, mutable) pairs of the folded gradients
+        self._grads = [None] * len(nodes)
+        for i, g in known.items():
+            self._grads[i] = (g, False)
+        self.folded = len(known) - 1          # nodes whose whole gradient is computed once
 
     def __call__(self, P):
         """(f(P), VJP of ones) as float64 arrays, for P of the recorded shape. Nothing is shared
         between calls except read-only constants, so threads (Streamlit sessions) may share it."""
-        values = [P]
+        V = [P]
         for call in self.forward:
-            values.append(call(values))
-        ans = np.asarray(values[self.end], dtype=np.float64)
-        outgrads = {}
-        fetch = self.fetch
-        for i, g, step in self.steps:
-            if g is None:
-                g = outgrads.pop(i)[0]
-            step(g, values[i], fetch[i](values), outgrads)
-        g = np.asarray(outgrads.pop(0)[0], dtype=np.float64)
+            V.append(call(V))
+        ans = np.asarray(V[self.end], dtype=np.float64)
+        G = self._grads.copy()     # slot -> (gradient, mutable), as autograd's outgrads
+        for run in self.program:
+            run(V, G)
+        g = np.asarray(G[0][0], dtype=np.float64)
         return ans, (g.copy() if not g.flags.writeable else g)
 
 
 def _compile_call(fun, spec, kwargs):
     """values -> fun(*args, **kwargs), specialised for the usual one- and two-argument cases."""
+    if fun is np.power and not kwargs and _is_square(spec):
+        (_, j), _ = spec
+        return lambda v: np.square(v[j])
     if not kwargs and len(spec) == 1 and spec[0][0]:
         (_, j), = spec
         return lambda v: fun(v[j])
@@ -292,6 +302,31 @@ def _compile_call(fun, spec, kwargs):
             return lambda v: fun(a0, v[a1])
     fetch = _compile_fetch(spec)
     return lambda v: fun(*fetch(v), **kwargs)
+
+
+def _power_2_is_square() -> bool:
+    """NumPy's power loop hands a constant exponent 2.0 to its square loop (POWER_FAST_PATH in
+    umath's loops), so `x ** 2` and np.square(x) give the same bits, the latter without power's
+    scalar-exponent dispatch (1.7 µs against 0.8 on 4096 values). Checked here on special and
+    random values rather than assumed from the NumPy version; tests/test_fastpath.py checks more."""
+    rng = np.random.default_rng(0)
+    x = np.concatenate([[0.0, -0.0, np.inf, -np.inf, 5e-324, -5e-324, 1e154, 1.5e154, 1e-160],
+                        rng.integers(0, 2**64, 4096, dtype=np.uint64).view(np.float64)])
+    with np.errstate(all="ignore"):
+        pairs = [(np.power(v, 2), np.square(v)) for v in (x, x[::2])]   # contiguous and strided
+    return all(np.array_equal(np.isnan(a), np.isnan(b))
+               and a[~np.isnan(a)].tobytes() == b[~np.isnan(b)].tobytes() for a, b in pairs)
+
+
+_POWER_2_IS_SQUARE = _power_2_is_square()
+
+
+def _is_square(spec) -> bool:
+    """A call power(traced x, constant 2) with 2 a Python number: np.square(x) has its bits."""
+    if len(spec) != 2 or not spec[0][0] or spec[1][0] or not _POWER_2_IS_SQUARE:
+        return False
+    y = spec[1][1]
+    return type(y) in (int, float) and y == 2
 
 
 def _compile_fetch(spec):
@@ -310,12 +345,13 @@ def _compile_fetch(spec):
     return lambda v: tuple(v[a] if traced else a for traced, a in spec)
 
 
-def _vjp_entries(node, live, g_known=None):
-    """A node's backward work, one entry per gradient it sends: (parent slot, value, run).
+def _vjp_entries(node, i, live, g_known, fetch, meta):
+    """Node i's backward work, one entry per gradient it sends: (parent slot, value, run).
 
     `value` is the gradient itself when it is known now (g_known given and the formula reads only
-    g and constants); `run(g, ans, args, outgrads)` adds the entry's gradient into outgrads (for
-    a known value: just adds it). The autograd fallback sends all its gradients in one entry.
+    g and constants); `run(V, G)` adds the entry's gradient into slot G[j] (V: this call's values,
+    G: the (gradient, mutable) pairs; for a known value it just adds it). The autograd fallback
+    sends all its gradients in one entry. `meta`: every slot's recorded (shape, dtype).
     """
     raw = node.fun.fun
     formulas = FAST_VJPS.get(raw) if isinstance(raw, np.ufunc) else None
@@ -324,16 +360,14 @@ def _vjp_entries(node, live, g_known=None):
         out = []
         for pos, j in live:
             target = node.args[pos]
-            # autograd's binary-ufunc VJPs unbroadcast to the argument's shape (`unbroadcast_f`):
-            # for a real result that already has that shape, that is only a sum over each
-            # length-1 axis (none, for a batch of more than one row)
-            meta = (np.shape(target), np.ndim(target), np.result_type(target), np.iscomplexobj(target))
-            ones = tuple(a for a, n in enumerate(meta[0]) if n == 1) if binary else ()
-            fit = _fitter(binary, meta, ones)
+            # autograd's binary-ufunc VJPs unbroadcast to the argument's shape (`unbroadcast_f`)
+            tmeta = (np.shape(target), np.ndim(target), np.result_type(target), np.iscomplexobj(target))
+            ones = tuple(a for a, n in enumerate(tmeta[0]) if n == 1) if binary else ()
+            fit = _fitter(binary, tmeta, ones, meta[i])
             constants = _CONSTANT_IF.get((raw, pos))
             if g_known is not None and constants is not None and not set(constants) & set(node.argnums):
                 args = tuple(None if p in node.argnums else a for p, a in enumerate(node.args))
-                value = _read_only(fit(formulas[pos](g_known, None, *args)))
+                value = _read_only((fit or _same)(formulas[pos](g_known, None, *args)))
                 out.append((j, value, _add_known(j, value)))
                 continue
             formula = formulas[pos]
@@ -341,35 +375,46 @@ def _vjp_entries(node, live, g_known=None):
                 y = node.args[1]
                 formula = (_power_x_const_exponent(y) if g_known is None
                            else _power_x_known_prefix(_read_only(g_known * y), y))
-            out.append((j, None, _add_formula(j, formula, fit)))
+            out.append((j, None, _add_formula(i, j, formula, fit, fetch)))
         return out
 
     if raw is _GETITEM and [pos for pos, _ in live] == [0] and _is_basic_index(node.args[1]):
         (_, j), = live
-        shape, dtype = np.shape(node.args[0]), np.result_type(node.args[0])
+        dtype = np.result_type(node.args[0])
 
-        def scatter(g, ans, args, outgrads):
-            outgrads[j] = _add_scatter(outgrads.get(j), shape, dtype, args[1], g)
+        def scatter(V, G):
+            A, idx = fetch(V)
+            G[j] = _add_scatter(G[j], A, dtype, idx, G[i][0])
         return [(j, None, scatter)]
 
     fun, argnums, parents = node.fun, tuple(pos for pos, _ in live), tuple(j for _, j in live)
     kwargs = node.kwargs
 
-    def generic(g, ans, args, outgrads):               # autograd's own VJP for everything else
-        vjp = primitive_vjps[fun](argnums, ans, args, kwargs)
-        for j, ingrad in zip(parents, vjp(g)):
-            outgrads[j] = add_outgrads(outgrads.get(j), ingrad)
+    def generic(V, G):                                 # autograd's own VJP for everything else
+        vjp = primitive_vjps[fun](argnums, V[i], fetch(V), kwargs)
+        for j, ingrad in zip(parents, vjp(G[i][0])):
+            G[j] = add_outgrads(G[j], ingrad)
     return [(j, None, generic if k == 0 else _nothing) for k, j in enumerate(parents)]
 
 
-def _nothing(g, ans, args, outgrads):
+def _nothing(V, G):
     pass
 
 
-def _fitter(binary, meta, ones):
-    """The unbroadcast autograd applies to a binary ufunc's VJP, as a function of the result."""
+def _same(r):
+    return r
+
+
+def _fitter(binary, meta, ones, out_meta):
+    """The unbroadcast autograd applies to a binary ufunc's VJP, as a function of the result; None
+    when it can change nothing. A formula's result has the node's shape (it is elementwise in g,
+    which has that shape), so when that is the argument's shape, without length-1 axes (a sum over
+    one turns -0.0 into 0.0), and everything is real, unbroadcast returns it as it is."""
     if not binary:
-        return lambda r: r
+        return None
+    out_shape, out_dtype = out_meta
+    if out_shape == meta[0] and not ones and not meta[3] and out_dtype.kind != "c":
+        return None
 
     def fit(r):
         if type(r) is np.ndarray and r.shape == meta[0] and r.dtype.kind != "c":
@@ -380,26 +425,22 @@ def _fitter(binary, meta, ones):
     return fit
 
 
-def _add_formula(j, formula, fit):
-    def run(g, ans, args, outgrads):
-        outgrads[j] = _add_grad(outgrads.get(j), fit(formula(g, ans, *args)))
+def _add_formula(i, j, formula, fit, fetch):
+    """An entry that computes node i's gradient for parent j by `formula` and adds it into G[j],
+    specialised for the common cases (one or two arguments, no unbroadcast)."""
+    if fit is None:
+        def run(V, G):
+            G[j] = _add_grad(G[j], formula(G[i][0], V[i], *fetch(V)))
+    else:
+        def run(V, G):
+            G[j] = _add_grad(G[j], fit(formula(G[i][0], V[i], *fetch(V))))
     return run
 
 
 def _add_known(j, value):
-    def run(g, ans, args, outgrads):
-        outgrads[j] = _add_grad(outgrads.get(j), value)
+    def run(V, G):
+        G[j] = _add_grad(G[j], value)
     return run
-
-
-def _make_step(runs):
-    if len(runs) == 1:
-        return runs[0]
-
-    def step(g, ans, args, outgrads):
-        for run in runs:
-            run(g, ans, args, outgrads)
-    return step
 
 
 def _read_only(a):
@@ -416,15 +457,22 @@ def _is_basic_index(idx) -> bool:
                for item in items)
 
 
-def _add_scatter(prev, shape, dtype, idx, x):
+def _zeros_as(A, dtype):
+    # np.zeros keeps calloc's speed (zeros_like fills: 3× slower on a runner's batch)
+    order = "F" if np.ndim(A) > 1 and A.flags.f_contiguous else "C"
+    return np.zeros(np.shape(A), dtype=dtype, order=order)
+
+
+def _add_scatter(prev, A, dtype, idx, x):
     """add_outgrads(prev, untake(x, idx, vspace(A))) for a basic index: x added into zeros of A's
-    shape (or into the gradient already there) at idx."""
+    shape (or into the gradient already there) at idx. The zeros take A's memory order (the
+    runner's θ is coordinate-major), which changes no value."""
     if prev is None:
-        acc = np.zeros(shape, dtype=dtype)                  # sparse_add(vs, None, g)
+        acc = _zeros_as(A, dtype)                           # sparse_add(vs, None, g)
     elif prev[1]:
         acc = prev[0]
     else:
-        acc = np.zeros(shape, dtype=dtype)                  # vs.mut_add(None, prev_g)
+        acc = _zeros_as(A, dtype)                           # vs.mut_add(None, prev_g)
         acc += prev[0]
     # untake adds with np.add.at; with a basic index no element is hit twice, so that is one
     # addition per element, exactly `acc[idx] += x`, and 10× faster

@@ -155,12 +155,30 @@ def test_pow_one_is_the_identity():
         assert np.isnan(x[np.isnan(x)] ** 1.0).all()
 
 
+def test_power_2_is_square_bit_for_bit():
+    """The replay runs x**2 as np.square(x) (NumPy's power loop does the same for a constant 2):
+    checked over special values and random bit patterns, contiguous and strided, and used."""
+    rng = np.random.default_rng(4)
+    x = np.concatenate([SPECIAL, rng.integers(0, 2**64, 2_000_000, dtype=np.uint64).view(np.float64)])
+    with np.errstate(all="ignore"):
+        for v in (x, x[::3]):
+            a, b = np.power(v, 2), np.square(v)
+            assert _bits_equal(np.isnan(a), np.isnan(b)) and _bits_equal(a[~np.isnan(a)], b[~np.isnan(b)])
+            a, b = np.power(v, 2.0), np.square(v)
+            assert _bits_equal(a[~np.isnan(a)], b[~np.isnan(b)])
+    assert fastgrad._POWER_2_IS_SQUARE
+    rep = fastgrad.replay_for(surfaces.get("rosenbrock").f, _points((16, 2), 0))
+    squares = [fun is np.power and fastgrad._is_square(spec) for fun, spec in rep.ops[1:]]
+    assert sum(squares) == 3                                      # (1-x)², (y-x²)², x²
+
+
 def test_gradients_known_when_recording_are_folded():
     """100·g and 2·g from the seed are computed once when recording (same operations, same
-    order): Rosenbrock's replay runs 7 of its 9 backward steps (bits: the tests above)."""
+    order): in Rosenbrock's replay the output's, 100·'s and both squares' incoming gradients are
+    constants, so 8 gradient contributions are left to compute per call (bits: the tests above)."""
     s = surfaces.get("rosenbrock")
     rep = fastgrad.replay_for(s.f, _points((16, 2), 0))
-    assert len(rep.steps) == len(rep.backward) - 2
+    assert rep.folded == 3 and len(rep.program) == 8
 
 
 def test_value_dependent_constants_are_recomputed_not_frozen():
