@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import fastgrad
+
 _NOISE, _DROPOUT, _SPARSE, _BATCH = 1, 2, 3, 4
 
 
@@ -33,6 +35,8 @@ def make_oracle(surface, seed: int, steps: int):
     if surface.batch_f is not None and p.get("batch", surface.n_examples) < surface.n_examples:
         minibatch = _rng(seed, _BATCH).integers(0, surface.n_examples, size=(n, int(p["batch"])))
     scaled = bool(np.any(scale != 1.0))
+    if minibatch is None and noise is None and mask is None and seen is None and not scaled:
+        return _exact_oracle(surface)
 
     def oracle(P, k):
         if minibatch is None:
@@ -51,4 +55,18 @@ def make_oracle(surface, seed: int, steps: int):
             g = g * scale
         return f, g
 
+    return oracle
+
+
+def _exact_oracle(surface):
+    """The exact gradient, the common case, in as few call layers as possible: a runner calls it
+    at every step, and on a 64×64 sweep each layer costs ~2% of the run."""
+    f, value_and_grad, replay_for = surface.f, surface.value_and_grad, fastgrad.replay_for
+
+    def oracle(P, k):
+        rep = replay_for(f, P) if type(P) is np.ndarray and P.dtype == np.float64 else None
+        if rep is None:
+            return value_and_grad(P)
+        with np.errstate(all="ignore"):
+            return rep(P)
     return oracle

@@ -135,17 +135,21 @@ def test_deltas_are_step_sizes():
 def test_one_gradient_call_per_step_for_the_whole_batch(monkeypatch):
     s = surfaces.get("rosenbrock")
     calls = []
-    orig = type(s).value_and_grad
+    make = type(s).oracle
 
-    def counting(self, P, f=None):
-        calls.append(np.shape(P))
-        return orig(self, P, f)
+    def counting_oracle(self, seed, steps):
+        oracle = make(self, seed, steps)
 
-    monkeypatch.setattr(type(s), "value_and_grad", counting)
+        def counted(P, k):
+            calls.append((np.shape(P), k))
+            return oracle(P, k)
+        return counted
+
+    monkeypatch.setattr(type(s), "oracle", counting_oracle)
     opts = [optimizers.get(n) for n in ("sgd", "momentum", "adam", "adamw", "rmsprop")]
     optimizers.run(opts, s, start=np.zeros((4, 2)), steps=30)
-    assert len(calls) == 31                      # the start + one per update
-    assert all(c == (20, 2) for c in calls)      # every row of every optimizer, together
+    assert [k for _, k in calls] == list(range(31))  # the start + one per update
+    assert all(c == (20, 2) for c, _ in calls)       # every row of every optimizer, together
 
 
 def test_divergence_is_flagged_cleanly_without_warnings():
