@@ -1,8 +1,9 @@
 """Two hand-written NumPy sweeps (Adam on Rosenbrock), timed beside JAX to show where the floor is.
 
 - `same_bits`: exactly the arithmetic `optimizers.run` does — autograd's operations for the gradient
-  (as the trace replay runs them) and torch's for Adam — written out as straight-line NumPy, no
-  interpreter, no checks. Its points equal `optimizers.run`'s bit for bit (the benchmark checks).
+  (as the trace replay runs them: x**2 as np.square) and torch's for Adam — on the runner's
+  coordinate-major layout, written out as straight-line NumPy, no interpreter, no checks. Its points
+  equal `optimizers.run`'s bit for bit (the benchmark checks).
 - `hand_gradient`: a hand-derived gradient (x·x instead of autograd's x**2, one pass fewer) and
   in-place Adam on a (2, N) layout: what NumPy can do when the bits may differ.
 
@@ -18,21 +19,22 @@ B1, B2, EPS = 0.9, 0.999, 1e-8
 def same_bits(starts: np.ndarray, steps: int, lr: float):
     """θ and f per step, bit-for-bit `optimizers.run(adam(lr), rosenbrock, starts, steps)`."""
     n = len(starts)
-    points, losses = np.empty((steps + 1, n, 2)), np.empty((steps + 1, n))
+    points = np.empty((steps + 1, 2, n)).transpose(0, 2, 1)    # as optimizers.run lays it out
+    losses = np.empty((steps + 1, n))
     points[0] = starts
     seed2 = np.ones(n) * 2            # the gradients autograd derives from the seed (ones)
     seed200 = (100.0 * np.ones(n)) * 2
-    m, v = np.zeros((n, 2)), np.zeros((n, 2))
+    m, v = np.zeros((n, 2), order="F"), np.zeros((n, 2), order="F")
 
     def value_and_grad(P):            # autograd's operations for (1 - x)**2 + 100 (y - x**2)**2
         x, y = P[..., 0], P[..., 1]
         d = 1.0 - x
-        x2 = np.power(x, 2)
+        x2 = np.square(x)
         w = y - x2
-        f = np.power(d, 2) + 100.0 * np.power(w, 2)
+        f = np.square(d) + 100.0 * np.square(w)
         gw = seed200 * w
         gx = -gw * 2 * x
-        acc = np.zeros(P.shape)
+        acc = np.zeros(P.shape, order="F")
         acc[..., 1] += gw
         gx = gx + -(seed2 * d)
         acc[..., 0] += gx
