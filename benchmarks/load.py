@@ -26,7 +26,7 @@ the server's, so on a small machine the N-user latencies mostly measure the brow
 the CPUs and are an upper bound on what N students on their own laptops would see. `--server-cpus`
 gives the server CPUs of its own (the browsers get the rest). Streamlit's file watcher is off
 (`--server.fileWatcherType=none`, as it should be when serving a class): with it on, an edit to a
-source file during the run breaks concurrent sessions (see docs/load_readme_section.md); keep it
+source file during the run breaks concurrent sessions (see README, "Deploying for a class"); keep it
 with `--watch-files`. The command exits non-zero only if the benchmark could not run at all (no
 Playwright, no Chromium, no healthy server).
 """
@@ -858,7 +858,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--watch-files", action="store_true",
                     help="keep Streamlit's file watcher on (off by default: an edit to a source "
                          "file during the run makes every session evict the project's modules from "
-                         "sys.modules while other sessions run, see docs/load_readme_section.md)")
+                         "sys.modules while other sessions run, see the README, Deploying for a class)")
     ap.add_argument("--server-cpus", default="",
                     help="pin the server to these CPUs (e.g. 1 or 0-3) and the browsers to the "
                          "others, so the pages' own work does not slow the server (Linux)")
