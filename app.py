@@ -112,7 +112,9 @@ def optimizer_controls(problems: dict) -> None:
     for key in S["opt"]:
         spec = optimizers.spec(key.split("-")[0])
         lr = S.get(f"{key}.lr")
-        with st.expander(f"{instance_label(key)} · γ = {fmt_number(lr) if lr is not None else '—'}"):
+        # keyed: the label shows γ, and a new label without a key is a new (collapsed) expander
+        with st.expander(f"{instance_label(key)} · γ = {fmt_number(lr) if lr is not None else '—'}",
+                         key=f"_panel_opt_{key}"):
             st.caption(spec.description)
             decay_note = rules.weight_decay_note(spec.name, S.get(f"{key}.decay", "lr"))
             for h in spec.hparams:
@@ -192,7 +194,10 @@ preset = presets.get_preset(scn.preset) if scn.preset else None
 if preset is not None:
     tag = "" if presets.unchanged(preset, scn) else " — changed since it was loaded"
     with st.expander(f"**Preset: {preset.title}**{tag} · what to look for",
-                     expanded=scn.view != "present", icon=":material/school:"):
+                     expanded=scn.view != "present", icon=":material/school:",
+                     # keyed so that it stays as the user left it while the tag comes and goes;
+                     # the view in the key: its default (open or closed) follows the view
+                     key=f"_panel_preset_{preset.name}_{scn.view}"):
         st.markdown(preset.what_to_look_for)
         if preset.source:
             st.caption(preset.source)

@@ -228,6 +228,25 @@ def test_changing_a_control_rewrites_the_url_and_the_race():
     assert at.query_params == {"v": "1"}                          # back at the default: left out
 
 
+def test_a_panel_keeps_its_identity_when_its_label_changes():
+    # the browser keeps an expander open only while its id stays: the label carries γ and the
+    # preset's "changed" tag, so the id must come from a key, and the key must stay out of the URL
+    p = presets.GENERAL_PRESETS[0]
+    at = page({**p.query, "preset": p.name})
+    ids = {e.key: e._block_id for e in at.expander if e.key}
+    run = at.multiselect(key="opt").value[0]
+    panel, key = f"_panel_opt_{run}", f"{run}.lr"
+    assert panel in ids and f"_panel_preset_{p.name}_explore" in ids
+    h = next(h for h in optimizers.spec(run.split("-")[0]).hparams if h.name == "lr")
+    at.select_slider(key=key).set_value(non_default(h, at.select_slider(key=key).value)).run()
+    labels = {e.key: e.label for e in at.expander if e.key}
+    assert fmt_number(at.select_slider(key=key).value) in labels[panel]
+    assert "changed since it was loaded" in labels[f"_panel_preset_{p.name}_explore"]
+    assert {e.key: e._block_id for e in at.expander if e.key} == ids
+    assert not any(k.startswith("_panel") for k in at.query_params)
+    assert not any(k.startswith("_panel") for k in at.session_state)
+
+
 def test_changing_the_surface_moves_untouched_defaults_only():
     at = page({"adam.lr": "0.005"})
     at.selectbox(key="surface").set_value("quadratic").run()

@@ -214,3 +214,82 @@ def test_a_mangled_link_warns_in_the_page(server, browser, shots):
     assert page.locator("b:text('moon')").count() == 0              # shown as text, never as HTML
     assert "adam.lr" not in page.url and "steps" not in page.url
     page.close()
+
+
+def sidebar_expander(page, title_part: str):
+    return page.locator("[data-testid='stSidebar'] [data-testid='stExpander']").filter(
+        has=page.locator("summary", has_text=title_part)).first
+
+
+def test_an_optimizer_panel_stays_open_when_its_learning_rate_changes(server, browser, shots):
+    import re
+    from urllib.parse import parse_qs, urlparse
+
+    from views.scenario import fmt_number
+
+    page = open_page(browser, server)
+    panel = sidebar_expander(page, "Adam · γ")
+    panel.locator("summary").first.click()
+    lr = panel.get_by_role("slider", name=re.compile(r"\blr$"))
+    lr.wait_for(state="visible")
+    lr.focus()
+    lr.press("ArrowRight")
+    page.wait_for_url("**adam.lr=**", timeout=30_000)
+    settle(page)
+    new = fmt_number(float(parse_qs(urlparse(page.url).query)["adam.lr"][0]))
+    panel = sidebar_expander(page, f"Adam · γ = {new}")          # the label follows the value …
+    panel.wait_for(timeout=10_000)
+    time.sleep(0.3)                                                  # (any collapse would animate)
+    page.screenshot(path=str(shots / "panel-open.png"))
+    assert panel.locator("details").first.get_attribute("open") is not None    # … and stays open
+    assert panel.get_by_role("slider", name=re.compile(r"\blr$")).is_visible()
+    page.close()
+
+
+def hover_at(page, x: float, y: float) -> dict:
+    """Move the mouse to data point (x, y) of the race; what has the hover there."""
+    pos = page.evaluate(f"""([x, y]) => {{
+        const gd = {GD}, fl = gd._fullLayout, r = gd.getBoundingClientRect();
+        return {{x: r.left + fl.xaxis._offset + fl.xaxis.d2p(x),
+                 y: r.top + fl.yaxis._offset + fl.yaxis.d2p(y)}};
+    }}""", [float(x), float(y)])
+    page.mouse.move(pos["x"], pos["y"])
+    time.sleep(0.4)
+    return page.evaluate(f"""() => {{ const h = {GD}._hoverdata[0];
+        return {{curve: h.curveNumber, name: h.data.name, x: h.x, y: h.y}}; }}""")
+
+
+def test_a_click_on_a_path_or_a_marker_moves_the_start_to_the_nearest_grid_point(server, browser,
+                                                                                  shots):
+    import numpy as np
+
+    import surfaces
+    from views.race import CLICK_GRID, T_GRID, T_RUNS
+
+    def click_and_wait(x, y, tol):
+        page.mouse.down()
+        page.mouse.up()
+        settle(page)
+        page.wait_for_function(f"Math.abs({GD}.data[2].x[0] - {x}) <= {tol} && "
+                               f"Math.abs({GD}.data[2].y[0] - {y}) <= {tol}", timeout=30_000)
+        assert page.locator("[data-testid='stException']").count() == 0
+
+    page = open_page(browser, server)
+    (xa, xb), (ya, yb) = surfaces.get("rosenbrock").window
+    gx, gy = np.linspace(xa, xb, CLICK_GRID), np.linspace(ya, yb, CLICK_GRID)
+    # a vertex of the Adam path far from click-grid points: a path, not the grid, takes the hover
+    x, y = next(np.array([px, py]) for name, px, py in paths(page) if name.startswith("Adam ·"))
+    off = np.hypot(np.abs(x[:, None] - gx).min(1), np.abs(y[:, None] - gy).min(1))
+    far = (np.hypot(x - x[0], y - y[0]) > 0.3) & (np.hypot(x - 1, y - 1) > 0.3)
+    i = int(np.argmax(np.where(far, off, -1)))
+    hovered = hover_at(page, x[i], y[i])
+    assert hovered["curve"] >= T_RUNS, hovered                   # the click lands on a path
+    click_and_wait(gx[np.abs(gx - hovered["x"]).argmin()], gy[np.abs(gy - hovered["y"]).argmin()],
+                   0.006)
+    assert "x0=" in page.url and "y0=" in page.url
+    page.screenshot(path=str(shots / "clicked-path.png"))
+    # on the minimum's star (where paths end too): the start moves next to the minimum
+    hovered = hover_at(page, 1.0, 1.0)
+    assert hovered["curve"] != T_GRID, hovered
+    click_and_wait(1.0, 1.0, (xb - xa) / (CLICK_GRID - 1) / 2 + 0.006)
+    page.close()

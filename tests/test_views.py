@@ -353,6 +353,12 @@ def test_a_click_sets_a_rounded_start_inside_the_window():
     assert (session["x0"], session["y0"]) == (0.53, 2.47)
     assert not state.start_from_selection(session, {"selection": {"points": []}})
     assert not state.start_from_selection(session, None)
+    # a click on a path or a marker selects that trace's point: the nearest grid point is taken
+    path_point = {"curve_number": T_RUNS, "point_number": 17, "x": -0.61, "y": 0.35}
+    assert state.start_from_selection(session, {"selection": {"points": [path_point]}})
+    assert (session["x0"], session["y0"]) == (-0.67, 0.33)
+    assert state.start_from_selection(session, {"selection": {"points": [{"x": 9.0, "y": -9.0}]}})
+    assert (session["x0"], session["y0"]) == (2.0, -1.0)           # the window's corner
     state.random_start(session, np.random.default_rng(1))
     (xa, xb), (ya, yb) = surfaces.get("rosenbrock").window
     assert xa <= session["x0"] <= xb and ya <= session["y0"] <= yb
@@ -460,6 +466,20 @@ def test_default_race_is_small_capped_and_animates_only_the_moving_traces(defaul
     assert steps == [int(f["name"]) for f in frames] and steps[0] == 0 and steps[-1] == s.steps
     assert spec["layout"]["images"][0]["source"].startswith("data:image/png;base64,")
     assert spec["layout"]["images"][0]["layer"] == "below"
+
+
+def test_every_trace_that_takes_the_hover_also_takes_a_click(default_runs):
+    # A click selects the hovered point, and plotly.js selects no point of a lines-only trace: a
+    # click on a path would be lost. Paths carry markers, invisible, and only one is drawn.
+    s, trs = default_runs
+    spec = race_figure(s, trs).to_dict()
+    for t in spec["data"]:
+        if t.get("hoverinfo") == "skip":
+            continue
+        assert "markers" in t["mode"], t["name"]
+        if "lines" in t["mode"]:
+            assert t["marker"]["opacity"] == 0 and t["marker"]["maxdisplayed"] == 1
+            assert t["selected"]["marker"]["opacity"] == t["unselected"]["marker"]["opacity"] == 0
 
 
 def test_race_paths_and_heads_are_the_trajectories(default_runs):

@@ -171,11 +171,18 @@ def legend_text(label: str, rf: RunFrames, f_star: float | None) -> str:
 
 # A click selects a point; Plotly would then fade every other marker until the figure changes.
 _NO_DIMMING = {"selected": {"marker": {"opacity": 1}}, "unselected": {"marker": {"opacity": 1}}}
+_INVISIBLE_SELECTION = {"selected": {"marker": {"opacity": 0}},
+                        "unselected": {"marker": {"opacity": 0}}}
+
+
+def click_grid_axes(window) -> tuple[np.ndarray, np.ndarray]:
+    """The x and y values of the candidate start points (the click grid's columns and rows)."""
+    (xa, xb), (ya, yb) = window
+    return np.linspace(xa, xb, CLICK_GRID), np.linspace(ya, yb, CLICK_GRID)
 
 
 def _click_grid(surface, field) -> dict:
-    (xa, xb), (ya, yb) = surface.window
-    gx, gy = np.linspace(xa, xb, CLICK_GRID), np.linspace(ya, yb, CLICK_GRID)
+    gx, gy = click_grid_axes(surface.window)
     X, Y = np.meshgrid(gx, gy)
     # f at the grid from the sampled field (nearest sample): hover shows the height to start from
     ix = np.clip(np.searchsorted(field.x, X.ravel()), 0, len(field.x) - 1)
@@ -185,8 +192,7 @@ def _click_grid(surface, field) -> dict:
         "type": "scatter", "mode": "markers", "x": f4(X.ravel()), "y": f4(Y.ravel()),
         "customdata": f4(fz), "marker": {"size": 14, "opacity": 0, "color": "#000"},
         "hovertemplate": "start here: (%{x:.3g}, %{y:.3g})<br>f = %{customdata:.4g}<extra></extra>",
-        "showlegend": False, "name": "start grid",
-        "selected": {"marker": {"opacity": 0}}, "unselected": {"marker": {"opacity": 0}},
+        "showlegend": False, "name": "start grid", **_INVISIBLE_SELECTION,
     }
 
 
@@ -224,10 +230,13 @@ def race_figure(s: Scenario, trajectories: dict, surface=None, field=None) -> Pr
         color, dash = style.run_color(r.key), style.run_dash(r.key)
         hx, hy = rf.heads[-1]
         data += [
-            # the exact path: full colour at rest, faint while the animation draws over it
-            {"type": "scatter", "mode": "lines", "x": rf.full_x, "y": rf.full_y,
+            # the exact path: full colour at rest, faint while the animation draws over it. A click
+            # selects the hovered point, and plotly.js selects nothing on a lines-only trace:
+            # invisible markers (only one drawn: maxdisplayed) let a click on the path count.
+            {"type": "scatter", "mode": "lines+markers", "x": rf.full_x, "y": rf.full_y,
              "customdata": rf.loss, "legendgroup": r.key, "name": legend_text(r.label, rf, f_star),
              "opacity": 1.0, "line": {"color": color, "width": typo.line, "dash": dash},
+             "marker": {"size": 1, "opacity": 0, "maxdisplayed": 1}, **_INVISIBLE_SELECTION,
              "hovertemplate": _hover(r.label, "shape" in rf.loss)},
             # the growing path (empty at rest)
             {"type": "scatter", "mode": "lines", "x": [], "y": [], "legendgroup": r.key,

@@ -23,6 +23,7 @@ import numpy as np
 import optimizers
 import surfaces
 
+from .race import click_grid_axes
 from .scenario import (CUSTOM, DEFAULT_EXPR, DEFAULT_OPTS, DEFAULT_SEED, DEFAULT_STEPS,
                        DEFAULT_SURFACE, MAX_COPIES, MAX_RUNS, SEED, STEPS, Run, Scenario,
                        build_surface, instance_base, instance_copy, instance_key, parse_query,
@@ -284,7 +285,9 @@ def _round_to(v: float, span: float) -> float:
 
 
 def start_from_selection(session: MutableMapping, selection) -> bool:
-    """The chart's click → the start point. True if a point was taken."""
+    """The chart's click → the start point: the click-grid point nearest the clicked point. The
+    clicked point is whatever had the hover: usually a grid point, but on top of a path, the
+    start or a minimum it is a point of that trace. True if a point was taken."""
     try:
         points = selection["selection"]["points"]
     except (KeyError, TypeError):
@@ -293,6 +296,8 @@ def start_from_selection(session: MutableMapping, selection) -> bool:
         x, y = p.get("x"), p.get("y")
         if isinstance(x, (int, float)) and isinstance(y, (int, float)) and \
                 math.isfinite(x) and math.isfinite(y):
-            set_start(session, x, y)
+            gx, gy = click_grid_axes(build_surface(*surface_of(session)).window)
+            set_start(session, float(gx[np.abs(gx - x).argmin()]),
+                      float(gy[np.abs(gy - y).argmin()]))
             return True
     return False
