@@ -112,9 +112,22 @@ def optimizer_controls(problems: dict) -> None:
     for key in S["opt"]:
         spec = optimizers.spec(key.split("-")[0])
         lr = S.get(f"{key}.lr")
-        # keyed: the label shows γ, and a new label without a key is a new (collapsed) expander
-        with st.expander(f"{instance_label(key)} · γ = {fmt_number(lr) if lr is not None else '—'}",
-                         key=f"_panel_opt_{key}"):
+        # The label shows γ, so a new γ makes a new expander: it opens as the panel was left
+        # (remembered under _open_*), and closed panels draw nothing (below)
+        opened = f"_open_{key}"
+        panel = st.expander(f"{instance_label(key)} · γ = {fmt_number(lr) if lr is not None else '—'}",
+                            expanded=S.get(opened, False), key=f"_panel_opt_{key}",
+                            on_change="rerun")
+        S[opened] = bool(panel.open)
+        with panel:
+            if not panel.open:
+                # a closed panel's widgets are not drawn (seven panels of them cost a browser ~1 s
+                # of a first load); re-saving their values keeps Streamlit's widget clean-up from
+                # dropping them
+                for h in spec.hparams:
+                    if f"{key}.{h.name}" in S:
+                        S[f"{key}.{h.name}"] = S[f"{key}.{h.name}"]
+                continue
             st.caption(spec.description)
             decay_note = rules.weight_decay_note(spec.name, S.get(f"{key}.decay", "lr"))
             for h in spec.hparams:
@@ -251,7 +264,9 @@ st.markdown("**:material/link: Share this scenario** — this link reproduces th
             + ("" if scn.view == "present" else
                f" · [open it in presentation mode]({present_link}) (large type, sidebar closed)")
             + ":")
-st.code(link, language=None, wrap_lines=True)
+# a text box, not st.code: st.code loads a 1.5 MB syntax highlighter, ~0.4 s of the first load
+st.text_input("Share this scenario", link, label_visibility="collapsed",
+              help="Click, select all and copy; the address bar holds the same link.")
 
 if scn.view == "present":
     st.stop()
