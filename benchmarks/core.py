@@ -115,7 +115,7 @@ def torch_scene(torch, opts, start, steps, perturb: float = 0.0):
     return out
 
 
-def bench_scene(rounds: int = 5) -> list[Row]:
+def bench_scene(rounds: int = 9) -> list[Row]:
     what = f"default scene: {len(SCENE_OPTS)} optimizers × {SCENE_STEPS} steps, Rosenbrock"
     torch = _torch()
     ours = run_scene()                                  # warm-up (records the gradient trace)
@@ -187,7 +187,7 @@ def jax_sweep_fn(jax, optax, salt: float = 0.0):
     return lambda starts: jax.block_until_ready(fn(jnp.asarray(starts)))
 
 
-def bench_sweep(rounds: int = 10) -> list[Row]:
+def bench_sweep(rounds: int = 15) -> list[Row]:
     starts = sweep_starts()
     what = f"sweep: {len(starts)} Adam runs × {SWEEP_STEPS} steps ({SWEEP_N}×{SWEEP_N} starts)"
     ours = run_sweep(starts)                            # warm-up
