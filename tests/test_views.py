@@ -25,7 +25,8 @@ from views.race import (MAX_FRAMES, T_RUNS, frame_steps, legend_text, race_figur
 from views.runs import RunCache
 from views.scenario import (CUSTOM, DEFAULT_OPTS, MAX_RUNS, SEED, STEPS, Run, Scenario,
                             default_scenario, explicit_query, fmt_number, parse_query,
-                            preset_url, run_defaults, start_specs, surface_specs, to_query)
+                            preset_url, read_link, run_defaults, start_specs, surface_specs,
+                            to_query)
 from views.surface3d import surface_figure
 from views.text import md_escape
 
@@ -706,3 +707,15 @@ def test_control_labels_use_plain_unicode_symbols():
     for n in SURFACES:
         for h in surface_specs(n):
             assert "$" not in symbol_text(h.symbol), h
+
+
+def test_read_link_hands_back_the_keys_the_race_does_not_read():
+    """The paper panels and the sweep read links with keys of their own through the app's reader:
+    the same scenario and notes as parse_query, except that unknown keys come back, not noted."""
+    q = {"surface": "quadratic", "kappa": "100", "opt": ["adam"], "adam.lr": "0.05",
+         "sweep.n": "8", "compare": "on", "adam.beta2": "2"}
+    s, notes = parse_query(q)
+    s2, notes2, extra = read_link(q)
+    assert s2 == s and extra == {"compare": ["on"], "sweep.n": ["8"]}
+    assert [n for n in notes2 if n.startswith("adam.beta2")] and len(notes2) == 1
+    assert any("compare" in n for n in notes) and len(notes) == 2   # sweep.* is never noted

@@ -18,7 +18,6 @@ exactly the scenario its link shows.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
@@ -26,7 +25,7 @@ import numpy as np
 
 import optimizers
 import surfaces
-from views.scenario import FLOAT_RE, INT_RE, fmt_value, parse_value
+from views.scenario import SCHEMA_VERSION, fmt_value, read_link
 
 try:
     from views.presets import Preset
@@ -46,14 +45,7 @@ __all__ = ["Preset", "PAPER_PRESETS", "PANELS", "Scenario", "parse_scenario", "s
            "render_panel", "preset_url", "get", "CONDITION_TOL", "CONDITION_KAPPAS",
            "PROX_GAMMA_LAMBDAS", "SPARSE_Q", "SPARSE_STEPS"]
 
-SCHEMA_VERSION = "1"
-DEFAULT_OPTS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")  # app's
-DEFAULT_STEPS = 1000
-MAX_COPIES = 3
 PANELS = ("scale_free", "condition", "prox_gap", "bias_correction", "step_bound")
-
-_KEY_RE = re.compile(r"([a-z][a-z0-9_]*)(?:-([0-9]))?")
-
 
 # ------------------------------------------------------------------------------ the scenario
 @dataclass(frozen=True)
@@ -106,134 +98,31 @@ def fmt(v) -> str:
     return fmt_value(v)
 
 
-def _parse_value(h, text, key: str):
-    """One URL value, read exactly as the app reads it (views.scenario.parse_value)."""
-    if not isinstance(text, str):
-        raise ValueError(f"{key}: expected one text value, got {text!r}")
-    return parse_value(h, text, key)
-
-
-def _one(q: Mapping, key: str):
-    v = q[key]
-    if isinstance(v, (list, tuple)):
-        if len(set(v)) != 1:
-            raise ValueError(f"{key}: given {len(v)} times")
-        return v[0]
-    return v
-
-
 def parse_scenario(query: Mapping[str, Any], strict: bool = False) -> Scenario:
-    """A Scenario from URL parameters (str → str, or list[str] for the repeated `opt`).
+    """A Scenario from URL parameters (str → str, or list[str] for the repeated `opt`), read by the
+    app's own reader (views.scenario.read_link): one definition of what a link means.
 
-    strict (presets): every parameter must be present and valid and no key may be unknown — a
-    preset must not depend on a default. Otherwise missing values take the app's defaults (an
-    optimizer's lr: the surface's hint for its family) and keys the race does not read are kept in
-    `extra`. Raises ValueError naming every problem.
+    Where the app notes a refused value and shows its default, this raises: a panel or a test must
+    not silently run something else. strict (presets): also every race parameter must be written
+    out and no key may be unknown — a preset must not depend on a default. Otherwise missing values
+    take the app's defaults (an optimizer's lr: the surface's hint for its family) and keys the race
+    does not read are kept in `extra`. Raises ValueError naming every problem.
     """
-    q = dict(query)
-    problems: list[str] = []
-    used = {"v", "surface", "opt", "x0", "y0", "steps", "seed", "expr"}
-
-    def need(key):
-        if key not in q:
-            if strict:
-                problems.append(f"{key}: missing (a preset writes every parameter)")
-            return None
-        return _one(q, key)
-
-    v = need("v")
-    if v is not None and v != SCHEMA_VERSION:
-        problems.append(f"v: schema version {v!r}; this module reads v={SCHEMA_VERSION}")
-    name = need("surface") or "rosenbrock"
-    expr = ""
-    if name == "custom":
-        expr = need("expr") or ""
-        specs = tuple(surfaces.param_specs("custom"))
-    elif name in surfaces.names():
-        specs = tuple(surfaces.param_specs(name))
-    else:
-        raise ValueError(f"surface: unknown surface {name!r}")
-    params = {}
-    for h in specs:
-        used.add(h.name)
-        text = need(h.name)
-        if text is None:
-            params[h.name] = h.default
-            continue
-        try:
-            params[h.name] = _parse_value(h, text, h.name)
-        except ValueError as e:
-            problems.append(str(e))
-            params[h.name] = h.default
-    try:
-        surf = (surfaces.from_expression(expr, **params) if name == "custom"
-                else surfaces.get(name, **params))
-    except ValueError as e:
-        raise ValueError("; ".join(problems + [str(e)])) from None
-
-    keys = q.get("opt")
-    if keys is None:
-        if strict:
-            problems.append("opt: missing")
-        keys = list(DEFAULT_OPTS)
-    keys = [keys] if isinstance(keys, str) else list(keys)
-    runs = []
-    for key in keys:
-        m = _KEY_RE.fullmatch(key)
-        if (m is None or m.group(1) not in optimizers.names()
-                or not (m.group(2) is None or 2 <= int(m.group(2)) <= MAX_COPIES)):
-            problems.append(f"opt: {key!r} is not an optimizer (or name-2, name-3)")
-            continue
-        if key in [r.key for r in runs]:
-            problems.append(f"opt: {key} is listed twice")
-            continue
-        spec = optimizers.spec(m.group(1))
-        hp = {}
-        for h in spec.hparams:
-            k = f"{key}.{h.name}"
-            used.add(k)
-            text = need(k)
-            if text is None:
-                hp[h.name] = surf.lr_hints[spec.family] if h.name == "lr" else h.default
-                continue
-            try:
-                hp[h.name] = _parse_value(h, text, k)
-            except ValueError as e:
-                problems.append(str(e))
-                hp[h.name] = h.default
-        try:
-            optimizers.get(spec.name, **hp)
-        except ValueError as e:
-            problems.append(f"{key}: {e}")
-        runs.append(Run(key, spec.name, hp))
-
-    start = list(surf.start)
-    for i, k in enumerate(("x0", "y0")):
-        text = need(k)
-        if text is None:
-            continue
-        if not (isinstance(text, str) and FLOAT_RE.fullmatch(text)) or not math.isfinite(float(text)):
-            problems.append(f"{k}: {text!r} is not a number")
-            continue
-        start[i] = float(text)
-        if abs(start[i]) > surf.bound:
-            problems.append(f"{k}: {text} is outside the surface's bound ±{surf.bound:g}")
-    steps, seed = DEFAULT_STEPS, 0
-    for k, lo, hi in (("steps", 1, optimizers.MAX_STEPS), ("seed", 0, 999_999)):
-        text = need(k)
-        if text is None:
-            continue
-        if not (isinstance(text, str) and INT_RE.fullmatch(text)) or not lo <= int(text) <= hi:
-            problems.append(f"{k}: {text!r} is not a whole number in [{lo}, {hi}]")
-            continue
-        steps, seed = (int(text), seed) if k == "steps" else (steps, int(text))
-
-    extra = {k: val for k, val in q.items() if k not in used}
-    if strict and extra:
-        problems.append(f"unknown parameters: {', '.join(sorted(extra))}")
+    s, notes, extra = read_link(query)
+    problems = list(notes)
+    if strict:
+        given = {str(k) for k in query}
+        required = (["v", "surface"] + (["expr"] if s.surface == "custom" else [])
+                    + [name for name, _ in s.params] + ["opt"]
+                    + [f"{r.key}.{k}" for r in s.runs for k, _ in r.hp] + ["x0", "y0", "steps", "seed"])
+        problems += [f"{k}: missing (a preset writes every parameter)" for k in required if k not in given]
+        if extra:
+            problems.append(f"unknown parameters: {', '.join(sorted(extra))}")
     if problems:
         raise ValueError("; ".join(problems))
-    return Scenario(name, params, tuple(runs), (start[0], start[1]), steps, seed, expr, extra)
+    runs = tuple(Run(r.key, r.name, dict(r.hp)) for r in s.runs)
+    return Scenario(s.surface, dict(s.params), runs, (s.x0, s.y0), s.steps, s.seed, s.expr,
+                    {k: v[0] if len(v) == 1 else v for k, v in extra.items()})
 
 
 def scenario_runs(preset, *, surface: Mapping | None = None, runs: Mapping | None = None,

@@ -331,6 +331,18 @@ def _normalise(raw: Mapping[str, Any]) -> dict[str, list[str]]:
 
 def parse_query(raw: Mapping[str, str | Sequence[str]]) -> tuple[Scenario, list[str]]:
     """A scenario from URL parameters, whatever they contain, and a note per refused parameter."""
+    s, notes, _ = _read(raw, note_unknown=True)
+    return s, notes
+
+
+def read_link(raw: Mapping[str, str | Sequence[str]]) -> tuple[Scenario, list[str], dict]:
+    """parse_query for readers with keys of their own (the paper panels, the sweep): the keys the
+    race does not read come back as a third value (normalised: key → list of texts) instead of as
+    notes. Every other note is the same."""
+    return _read(raw, note_unknown=False)
+
+
+def _read(raw, note_unknown: bool):
     r = _Reader(_normalise(raw))
 
     v = r.one("v")
@@ -406,13 +418,14 @@ def parse_query(raw: Mapping[str, str | Sequence[str]]) -> tuple[Scenario, list[
             r.note(f"preset: unknown preset {_shown(preset)}; ignored")
             preset = ""
 
-    _unknown(r, keys)
+    if note_unknown:
+        _unknown(r, keys)
     s = Scenario(surface, params, expr, tuple(runs), float(x0), float(y0), int(steps), int(seed),
                  view, preset)
     notes = r.notes
     if len(notes) > MAX_NOTES:
         notes = notes[:MAX_NOTES] + [f"… and {len(notes) - MAX_NOTES} more problems"]
-    return s, notes
+    return s, notes, {k: v for k, v in r.raw.items() if k not in r.used}
 
 
 def _parse_opts(r: _Reader) -> list[str]:
