@@ -206,8 +206,9 @@ class Replay:
             # the recorded values of traced arguments are dropped: no batch data kept
             spec = tuple((True, traced[pos]) if pos in traced else (False, a)
                          for pos, a in enumerate(node.args))
-            self.calls.append(_compile_call(node.fun.fun, spec, node.kwargs))
-            self.ops.append((node.fun.fun, spec))
+            self.calls.append(_compile_call(node.fun.fun, spec, node.kwargs, node.args))
+            self.ops.append((node.fun.fun, spec,
+                             np.result_type(node.args[0]) if node.fun.fun is np.power else None))
             self.fetch.append(_compile_fetch(spec))
             # autograd makes a graph node only when a traced argument reaches a primitive outside
             # its notrace set; the outputs of notrace primitives, and anything computed from them
@@ -284,9 +285,10 @@ class Replay:
         return ans, (g.copy() if not g.flags.writeable else g)
 
 
-def _compile_call(fun, spec, kwargs):
-    """values -> fun(*args, **kwargs), specialised for the usual one- and two-argument cases."""
-    if fun is np.power and not kwargs and _is_square(spec):
+def _compile_call(fun, spec, kwargs, recorded=()):
+    """values -> fun(*args, **kwargs), specialised for the usual one- and two-argument cases.
+    `recorded`: the arguments as recorded (their dtypes decide the x**2 → np.square rewrite)."""
+    if fun is np.power and not kwargs and recorded and _is_square(spec, np.result_type(recorded[0])):
         (_, j), _ = spec
         return lambda v: np.square(v[j])
     if not kwargs and len(spec) == 1 and spec[0][0]:
@@ -321,9 +323,11 @@ def _power_2_is_square() -> bool:
 _POWER_2_IS_SQUARE = _power_2_is_square()
 
 
-def _is_square(spec) -> bool:
-    """A call power(traced x, constant 2) with 2 a Python number: np.square(x) has its bits."""
-    if len(spec) != 2 or not spec[0][0] or spec[1][0] or not _POWER_2_IS_SQUARE:
+def _is_square(spec, x_dtype) -> bool:
+    """A call power(traced float64 x, constant 2) with 2 a Python number: np.square(x) has its
+    bits (the check above covers float64 only; other dtypes keep np.power)."""
+    if len(spec) != 2 or not spec[0][0] or spec[1][0] or not _POWER_2_IS_SQUARE \
+            or x_dtype != np.float64:
         return False
     y = spec[1][1]
     return type(y) in (int, float) and y == 2

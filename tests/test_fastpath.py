@@ -168,7 +168,7 @@ def test_power_2_is_square_bit_for_bit():
             assert _bits_equal(a[~np.isnan(a)], b[~np.isnan(b)])
     assert fastgrad._POWER_2_IS_SQUARE
     rep = fastgrad.replay_for(surfaces.get("rosenbrock").f, _points((16, 2), 0))
-    squares = [fun is np.power and fastgrad._is_square(spec) for fun, spec in rep.ops[1:]]
+    squares = [fun is np.power and fastgrad._is_square(spec, dt) for fun, spec, dt in rep.ops[1:]]
     assert sum(squares) == 3                                      # (1-x)², (y-x²)², x²
 
 
