@@ -112,22 +112,11 @@ def optimizer_controls(problems: dict) -> None:
     for key in S["opt"]:
         spec = optimizers.spec(key.split("-")[0])
         lr = S.get(f"{key}.lr")
-        # The label shows γ, so a new γ makes a new expander: it opens as the panel was left
-        # (remembered under _open_*), and closed panels draw nothing (below)
-        opened = f"_open_{key}"
-        panel = st.expander(f"{instance_label(key)} · γ = {fmt_number(lr) if lr is not None else '—'}",
-                            expanded=S.get(opened, False), key=f"_panel_opt_{key}",
-                            on_change="rerun")
-        S[opened] = bool(panel.open)
-        with panel:
-            if not panel.open:
-                # a closed panel's widgets are not drawn (seven panels of them cost a browser ~1 s
-                # of a first load); re-saving their values keeps Streamlit's widget clean-up from
-                # dropping them
-                for h in spec.hparams:
-                    if f"{key}.{h.name}" in S:
-                        S[f"{key}.{h.name}"] = S[f"{key}.{h.name}"]
-                continue
+        # keyed: the label shows γ, and a new label without a key is a new (collapsed) expander.
+        # (Drawing a closed panel's widgets lazily saved ~0.5-1 s of a first load, but with 20
+        # sessions on 2 CPUs 1-3 of 200 slider moves made right after opening a panel were lost.)
+        with st.expander(f"{instance_label(key)} · γ = {fmt_number(lr) if lr is not None else '—'}",
+                         key=f"_panel_opt_{key}"):
             st.caption(spec.description)
             decay_note = rules.weight_decay_note(spec.name, S.get(f"{key}.decay", "lr"))
             for h in spec.hparams:

@@ -73,9 +73,6 @@ def bench_rerun_and_payload(n: int = 11) -> list[Row]:
         return [Row(what_rerun, "not available yet (no app.py)", target="≤ 250 ms"),
                 Row(what_payload, "not available yet (no app.py)", target="≤ 1 MB")]
     at = _fresh_apptest()
-    # Adam's sidebar panel open, as for a user about to change its learning rate (a closed panel
-    # draws no widgets)
-    at.session_state["_panel_opt_" + HP_KEY.split(".")[0]] = True
     t0 = time.perf_counter()
     at.run()
     first = time.perf_counter() - t0

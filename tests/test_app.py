@@ -20,20 +20,10 @@ from conftest import APP
 pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
-def open_panels(at: AppTest) -> AppTest:
-    """Open every optimizer's sidebar panel (closed panels do not draw their widgets)."""
-    for name in optimizers.names():
-        for key in (name, f"{name}-2", f"{name}-3"):
-            at.session_state[f"_panel_opt_{key}"] = True
-    return at
-
-
-def page(query: dict | None = None, panels: bool = True) -> AppTest:
+def page(query: dict | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     for k, v in (query or {}).items():
         at.query_params[k] = v
-    if panels:
-        open_panels(at)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -238,49 +228,23 @@ def test_changing_a_control_rewrites_the_url_and_the_race():
     assert at.query_params == {"v": "1"}                          # back at the default: left out
 
 
-def _panel(at: AppTest, key: str):
-    return next(e for e in at.expander if e.key == key)
-
-
-def test_a_panel_stays_open_when_its_label_changes():
-    # the label carries γ (and the preset's "changed" tag): a new γ makes a new expander, which
-    # must open as the user left it; the panel keys stay out of the URL
+def test_a_panel_keeps_its_identity_when_its_label_changes():
+    # the browser keeps an expander open only while its id stays: the label carries γ and the
+    # preset's "changed" tag, so the id must come from a key, and the key must stay out of the URL
     p = presets.GENERAL_PRESETS[0]
-    at = page({**p.query, "preset": p.name}, panels=False)
+    at = page({**p.query, "preset": p.name})
+    ids = {e.key: e._block_id for e in at.expander if e.key}
     run = at.multiselect(key="opt").value[0]
     panel, key = f"_panel_opt_{run}", f"{run}.lr"
-    assert not _panel(at, panel).proto.expanded
-    assert not any(w.key == key for w in at.select_slider)      # closed: its widgets not drawn
-    at.session_state[panel] = True                               # the user opens it
-    at.run()
+    assert panel in ids and f"_panel_preset_{p.name}_explore" in ids
     h = next(h for h in optimizers.spec(run.split("-")[0]).hparams if h.name == "lr")
     at.select_slider(key=key).set_value(non_default(h, at.select_slider(key=key).value)).run()
-    at.run()                                                     # and one more, unrelated rerun
-    shown = _panel(at, panel)
-    assert shown.proto.expanded and fmt_number(at.select_slider(key=key).value) in shown.label
-    assert "changed since it was loaded" in _panel(at, f"_panel_preset_{p.name}_explore").label
-    assert not any(k.startswith(("_panel", "_open")) for k in at.query_params)
-
-
-def test_a_closed_panel_keeps_its_values():
-    """Closed panels draw no widgets; what was set in them must survive any number of reruns
-    (Streamlit drops the state of widgets that are not drawn unless it is re-saved)."""
-    at = page({"opt": ["adam", "sgd"], "steps": "50"}, panels=False)
-    at.session_state["_panel_opt_adam"] = True
-    at.run()
-    at.select_slider(key="adam.beta1").set_value(0.5).run()
-    at.toggle(key="adam.amsgrad").set_value(True).run()
-    at.session_state["_panel_opt_adam"] = False                  # the user closes it
-    at.run()
-    assert not any(w.key == "adam.beta1" for w in at.select_slider)
-    for n in (100, 200, 50):
-        at.select_slider(key="steps").set_value(n).run()          # unrelated changes
-    shown, notes = parse_query(at.query_params)                  # the link still says so
-    assert notes == [] and shown.steps == 50
-    assert shown.run("adam").hp_dict["beta1"] == 0.5 and shown.run("adam").hp_dict["amsgrad"] is True
-    at.session_state["_panel_opt_adam"] = True                   # reopened: the values are there
-    at.run()
-    assert at.select_slider(key="adam.beta1").value == 0.5 and at.toggle(key="adam.amsgrad").value
+    labels = {e.key: e.label for e in at.expander if e.key}
+    assert fmt_number(at.select_slider(key=key).value) in labels[panel]
+    assert "changed since it was loaded" in labels[f"_panel_preset_{p.name}_explore"]
+    assert {e.key: e._block_id for e in at.expander if e.key} == ids
+    assert not any(k.startswith("_panel") for k in at.query_params)
+    assert not any(k.startswith("_panel") for k in at.session_state)
 
 
 def test_changing_the_surface_moves_untouched_defaults_only():

@@ -35,8 +35,6 @@ def test_a_sweep_link_opens_the_sweep_and_keeps_its_settings():
     at.run()
     assert _sweep_keys(at)["sweep.n"] == "8"             # the URL follows the sweep's widgets
 
-    at.session_state["_panel_opt_adam"] = True          # open Adam's sidebar panel
-    at.run()
     at.select_slider(key="adam.lr").set_value(0.05)
     at.run()
     assert at.query_params["adam.lr"] == "0.05" and _sweep_keys(at)["sweep.n"] == "8"
