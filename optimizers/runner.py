@@ -25,7 +25,7 @@ MAX_ROWS = 20_000             # runs per call (a 141 × 141 grid)
 MAX_CELLS = 10_000_000        # run-steps per call: ≤ 0.72 GB recorded, 1-2 s; refused beyond
 # Divergence is looked for every CHECK_EVERY steps, over the steps since the last look: rows are
 # independent, so a row that died a few steps ago only computes garbage of its own until then
-# (masked afterwards), and one |θ| + max over a block is cheaper than one per step.
+# (masked afterwards), and one max + min over a block is cheaper than a look per step.
 CHECK_EVERY = 8
 _BYTES_PER_CELL = {True: 72, False: 40}   # full recording with / without the Adam diagnostics
 

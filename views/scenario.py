@@ -42,8 +42,8 @@ SEED = HParam("seed", DEFAULT_SEED, 0, 999_999, kind="int",
               help="seed of the gradient noise (the same seed gives every run the same draws)")
 
 # [0-9], not \d: Python's \d also matches digits such as '１' or '٣'.
-FLOAT_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
-INT_RE = re.compile(r"[+-]?[0-9]{1,12}")
+_FLOAT_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
+_INT_RE = re.compile(r"[+-]?[0-9]{1,12}")
 _INSTANCE_RE = re.compile(r"([a-z][a-z0-9_]*)(?:-([0-9]))?")
 
 
@@ -269,11 +269,11 @@ def parse_value(h: HParam, text: str, key: str):
             raise ValueError(f"{key}: {_shown(text)} is not one of {', '.join(map(str, h.choices))}")
         return text
     if h.kind == "int":
-        if not INT_RE.fullmatch(text):
+        if not _INT_RE.fullmatch(text):
             raise ValueError(f"{key}: {_shown(text)} is not a whole number (digits 0-9 only)")
         value = int(text)
     else:
-        if not FLOAT_RE.fullmatch(text):
+        if not _FLOAT_RE.fullmatch(text):
             raise ValueError(f"{key}: {_shown(text)} is not a number")
         value = float(text)
         if not math.isfinite(value):
