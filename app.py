@@ -1,6 +1,6 @@
-"""Optimizer race — the Streamlit page. Layout only: the logic lives in views/.
+"""Optimizer race — the Streamlit page. Layout only: the logic lives in optviz/.
 
-Run with `streamlit run app.py`. The link holds the whole scenario (see views/scenario.py).
+Run with `streamlit run app.py`. The link holds the whole scenario (see optviz/model/scenario.py).
 """
 from __future__ import annotations
 
@@ -8,17 +8,21 @@ import streamlit as st
 
 import optimizers
 import surfaces
-from views import controls, export, presets, rules, state, style, sweep
-from views.background import sample, undefined_share
-from views.diagnostics import diagnostics_figure, steps_figure
-from views.figure import Prebuilt
-from views.race import race_figure
-from views.runs import RunCache
-from views.scenario import (CUSTOM, MAX_RUNS, SEED, STEPS, build_surface, fmt_number,
-                            instance_copy, instance_label, parse_query, query_string, start_specs,
-                            surface_specs, to_query)
-from views.surface3d import surface_figure
-from views.text import md_escape, surface_title, symbol_text
+from optviz.figures import export, rules, style
+from optviz.figures.background import sample, undefined_share
+from optviz.figures.diagnostics import diagnostics_figure, steps_figure
+from optviz.figures.figure import Prebuilt
+from optviz.figures.race import race_figure
+from optviz.figures.surface3d import surface_figure
+from optviz.model import presets
+from optviz.model.fmt import fmt_number
+from optviz.model.runs import RunCache
+from optviz.model.scenario import (CUSTOM, MAX_RUNS, SEED, STEPS, build_surface, instance_copy,
+                                   instance_label, parse_query, query_string, start_specs,
+                                   surface_specs, to_query)
+from optviz.page import controls, state, sweep
+from optviz.page.panels import render_panel
+from optviz.page.text import md_escape, surface_title, symbol_text
 
 S = st.session_state
 _raw_query = state.read_query(st.query_params)
@@ -241,12 +245,7 @@ if panel == "steps":
     st.markdown("#### Effective step size |Δθᵢ| / γ")
     st.plotly_chart(Prebuilt(steps_spec(fig_key, scn)), theme=None, key="steps_chart")
 elif panel not in ("race", "diagnostics", "3d"):
-    try:
-        from views import paper_presets
-    except ImportError:
-        paper_presets = None
-    if paper_presets is not None and hasattr(paper_presets, "render_panel"):
-        paper_presets.render_panel(panel, scn, st)
+    render_panel(panel, scn, st)
 
 present_link = "?" + query_string({**to_query(scn), "view": "present"})
 st.markdown("**:material/link: Share this scenario** — this link reproduces the race exactly"

@@ -13,7 +13,7 @@ import surfaces
 from . import floors
 from .timing import Row, fmt_ratio, interleaved, ms
 
-# The app's default scene (views/scenario.py: DEFAULT_OPTS, the surface's learning-rate hints).
+# The app's default scene (optviz/model/scenario.py: DEFAULT_OPTS, the surface's learning-rate hints).
 SCENE_OPTS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")
 SCENE_STEPS = 1000
 SWEEP_N, SWEEP_STEPS, SWEEP_LR = 64, 500, 2e-2

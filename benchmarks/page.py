@@ -56,7 +56,7 @@ def _new_values(current: float, n: int) -> list[float]:
     """n learning rates the page has not computed yet, from the control's own list if it has one."""
     try:
         import optimizers
-        from views import controls
+        from optviz.page import controls
         opts = controls.options(optimizers.spec("adam").hparam("lr"), current)
         vals = [v for v in opts if 1e-4 <= v <= 0.5 and v != current]
         if len(vals) >= n:

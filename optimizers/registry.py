@@ -12,7 +12,7 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from surfaces.params import HParam
+from optviz.params import HParam
 
 from . import rules, schedules
 

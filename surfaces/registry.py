@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping
 import autograd.numpy as anp
 import numpy as np
 from . import fastgrad
-from .params import HParam
+from optviz.params import HParam
 
 Window = tuple[tuple[float, float], tuple[float, float]]
 

@@ -12,8 +12,10 @@ from streamlit.testing.v1 import AppTest
 
 import optimizers
 import surfaces
-from views import controls, presets
-from views.scenario import DEFAULT_OPTS, fmt_number, instance_label, parse_query, run_defaults, surface_specs
+from optviz.model import presets
+from optviz.model.fmt import fmt_number
+from optviz.model.scenario import DEFAULT_OPTS, instance_label, parse_query, run_defaults, surface_specs
+from optviz.page import controls
 
 from conftest import APP
 

@@ -225,7 +225,7 @@ def test_an_optimizer_panel_stays_open_when_its_learning_rate_changes(server, br
     import re
     from urllib.parse import parse_qs, urlparse
 
-    from views.scenario import fmt_number
+    from optviz.model.fmt import fmt_number
 
     page = open_page(browser, server)
     panel = sidebar_expander(page, "Adam · γ")
@@ -264,7 +264,7 @@ def test_a_click_on_a_path_or_a_marker_moves_the_start_to_the_nearest_grid_point
     import numpy as np
 
     import surfaces
-    from views.race import CLICK_GRID, T_GRID, T_RUNS
+    from optviz.figures.race import CLICK_GRID, T_GRID, T_RUNS
 
     def click_and_wait(x, y, tol):
         page.mouse.down()

@@ -10,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 import optimizers
 import surfaces
 from surfaces.expression import MAX_LENGTH, ExpressionError
-from views import sweep
-from views.scenario import MAX_RUNS
+from optviz.model import sweep
+from optviz.model.scenario import MAX_RUNS
 
 from conftest import APP
 

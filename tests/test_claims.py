@@ -1,6 +1,6 @@
 """The eight claims of the Adam and AdamW papers (../shared/REFERENCE.md), asserted numerically.
 
-Each test runs the scenario its preset's link shows (views/paper_presets.py, parsed strictly: every
+Each test runs the scenario its preset's link shows (optviz/model/presets/paper.py, parsed strictly: every
 parameter is in the link) through the public API, and compares with an oracle that is not the code
 under test: a closed form derived from the update rule's definition, a number the paper (or
 torch.optim, for AdaMax) states, or the same optimizer on an equivalent problem (the claim *is* an
@@ -16,8 +16,10 @@ import pytest
 
 import optimizers
 import surfaces
-from views import paper_presets as pp
-from views.paper_presets import PAPER_PRESETS, get, parse_scenario, scenario_runs
+from optviz.figures import panels
+from optviz.figures.panels import bias_correction, condition, prox_gap, scale_free, step_bound
+from optviz.model.presets import paper as pp, preset_url
+from optviz.model.presets.paper import PAPER_PRESETS, get, parse_scenario, scenario_runs
 
 B1, B2 = 0.9, 0.999
 
@@ -41,7 +43,7 @@ def test_eight_presets_one_per_claim_complete_and_valid():
     for p in PAPER_PRESETS:
         assert p.name and all(c.isalnum() or c == "-" for c in p.name), p.name
         assert p.title and p.source and len(p.what_to_look_for) > 200
-        assert p.panel in pp.PANELS + ("race", "diagnostics"), p.panel
+        assert p.panel in tuple(panels.PANELS) + ("race", "diagnostics"), p.panel
         sc = parse_scenario(p.query, strict=True)          # every parameter written out, valid
         assert sc.runs and p.query["v"] == "1"
         # strictness is real: dropping any key, or adding an unknown one, is refused
@@ -66,7 +68,7 @@ def test_parser_refuses_bad_values():
 def test_presets_read_the_same_in_the_app_codec():
     """If the app's URL codec is there, it reads each preset link without a note, as the same
     scenario, and writes it back unchanged (so the link the README gives is canonical)."""
-    scenario = pytest.importorskip("views.scenario")
+    scenario = pytest.importorskip("optviz.model.scenario")
     for p in PAPER_PRESETS:
         s, notes = scenario.parse_query({**p.query, "preset": p.name})
         assert notes == [], (p.name, notes)
@@ -147,7 +149,7 @@ def test_claim2_sparse_case_step_exceeds_alpha_within_sparse_bound():
     the y-gradient seen with probability 1e-3. AdaMax stays within its exact bound throughout."""
     p = get("adam-step-bound")
     sc = parse_scenario(p.query, strict=True)
-    _, trs = scenario_runs(p, surface={"sparse": pp.SPARSE_Q}, steps=pp.SPARSE_STEPS)
+    _, trs = scenario_runs(p, surface={"sparse": step_bound.SPARSE_Q}, steps=step_bound.SPARSE_STEPS)
     runs = by_key(p, trs)
     adam, hp = runs["adam"], sc.run("adam").hp
     gy = adam.grads[:-1, 1]                       # gradient used by update k = 1 … steps
@@ -160,7 +162,7 @@ def test_claim2_sparse_case_step_exceeds_alpha_within_sparse_bound():
     assert measured == pytest.approx(expected, rel=1e-9)
     assert a < measured <= a * (1 - B1) / math.sqrt(1 - B2)
     mx = runs["adamax"]
-    t = np.arange(1, pp.SPARSE_STEPS + 1)
+    t = np.arange(1, step_bound.SPARSE_STEPS + 1)
     assert np.all(mx.deltas[1:] <= adamax_bound(a, B1, B2, t)[:, None] * (1 + 1e-12))
 
 
@@ -339,7 +341,7 @@ def test_claim7_adamw_approximates_adamprox_for_small_gamma_lambda():
     assert sc.run("adamw").hp["weight_decay"] * gamma == pytest.approx(1e-3)   # the preset's γλ
     assert ratios[0] < 0.01, ratios                                            # measured 0.15%
     assert np.all(np.diff(ratios) > 0), ratios
-    full, _, _ = _prox_ratios(pp.PROX_GAMMA_LAMBDAS)
+    full, _, _ = _prox_ratios(prox_gap.PROX_GAMMA_LAMBDAS)
     assert np.all(np.diff(full) > 0), full
     assert full[-1] >= 3 * full[0], full
 
@@ -382,7 +384,7 @@ def test_claim8_gd_slows_by_kappa_on_the_preset():
     sc = parse_scenario(p.query, strict=True)
     kappa = sc.params["kappa"]
     assert kappa == 1e4 and sc.params["angle"] == 0.0 and sc.run("sgd").hp["lr"] == 1 / kappa
-    tol = pp.CONDITION_TOL
+    tol = condition.CONDITION_TOL
     x0, y0 = sc.start
     for angle in (0.0, 45.0):
         a = math.radians(angle)
@@ -404,7 +406,7 @@ def test_claim8_adam_is_insensitive_to_axis_aligned_conditioning_not_to_rotation
     (measured: not within 2500 steps, against 206)."""
     p = get("adamw-condition-number")
     sc = parse_scenario(p.query, strict=True)
-    tol = pp.CONDITION_TOL
+    tol = condition.CONDITION_TOL
     keys = [r.key for r in sc.runs if r.name in ("adam", "adamw")]
     steps = {}
     for angle, kappa, n in ((0.0, 1.0, 1000), (0.0, 1e4, 1000), (45.0, 1.0, 1000), (45.0, 1e4, 2500)):
@@ -428,9 +430,10 @@ def test_panel_renders_without_warnings(name):
     def script():
         import streamlit as st
 
-        from views import paper_presets as pp
-        p = pp.get(st.session_state["_preset"])
-        pp.render_panel(p.panel, p.query, st)
+        from optviz.model.presets.paper import get
+        from optviz.page.panels import render_panel
+        p = get(st.session_state["_preset"])
+        render_panel(p.panel, p.query, st)
 
     at = AppTest.from_function(script, default_timeout=60)
     at.session_state["_preset"] = name
@@ -446,9 +449,9 @@ def test_panel_renders_without_warnings(name):
 def test_panels_are_fast_enough():
     """Each panel's computation stays around a second on this machine (cached afterwards)."""
     import time
-    for fn, name in ((pp.scale_free_data, "adamw-scale-free"), (pp.prox_gap_data, "adamw-vs-adamprox"),
-                     (pp.bias_correction_data, "adam-bias-correction"),
-                     (pp.step_bound_data, "adam-step-bound"), (pp.condition_data, "adamw-condition-number")):
+    for fn, name in ((scale_free.data, "adamw-scale-free"), (prox_gap.data, "adamw-vs-adamprox"),
+                     (bias_correction.data, "adam-bias-correction"),
+                     (step_bound.data, "adam-step-bound"), (condition.data, "adamw-condition-number")):
         t0 = time.perf_counter()
         fn(get(name).query)
         assert time.perf_counter() - t0 < 5.0, name           # measured 0.02 … 1.3 s
@@ -456,13 +459,13 @@ def test_panels_are_fast_enough():
 
 def test_panel_numbers_agree_with_the_claims():
     """What the panels show is what the tests assert (they read the same scenario)."""
-    d = pp.prox_gap_data(get("adamw-vs-adamprox").query)
+    d = prox_gap.data(get("adamw-vs-adamprox").query)
     ratios, _, _ = _prox_ratios(d["gamma_lambda"])
     np.testing.assert_allclose(d["ratio"], ratios, rtol=1e-9)
-    c = pp.condition_data(get("adamw-condition-number").query)
+    c = condition.data(get("adamw-condition-number").query)
     assert c["curves"][("gd", 0.0)][:3] == c["closed"][0.0][:3]
     assert c["curves"][("gd", 45.0)][:3] == c["closed"][45.0][:3]
-    rows = pp.scale_free_table(pp.scale_free_data(get("adamw-scale-free").query))
+    rows = scale_free.table(scale_free.data(get("adamw-scale-free").query))
     assert [r["verdict"] for r in rows] == ["same path (to rounding)"] * 2 + ["different path"]
 
 
@@ -491,6 +494,6 @@ def test_readme_section_links_each_preset_and_its_tests():
     import re
     doc = (pathlib.Path(__file__).resolve().parent.parent / "README.md").read_text()
     for p in PAPER_PRESETS:
-        assert f"](http://localhost:8501/{pp.preset_url(p)})" in doc, p.name
+        assert f"](http://localhost:8501/{preset_url(p)})" in doc, p.name
     named = set(re.findall(r"tests/test_claims\.py::(\w+)", doc))
     assert len(named) >= 8 and all(callable(globals().get(t)) for t in named), named

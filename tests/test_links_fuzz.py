@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 import optimizers
 import surfaces
-from views.scenario import parse_query
+from optviz.model.scenario import parse_query
 
 from conftest import APP
 

@@ -11,8 +11,10 @@ from hypothesis import given, settings, strategies as st
 
 import optimizers
 import surfaces
-from views import sweep as sw
-from views.paper_presets import parse_scenario
+from optviz.figures.sweep import heatmap
+from optviz.model import sweep as sw
+from optviz.model.presets.paper import parse_scenario
+from optviz.page import sweep as sweep_page
 
 
 def test_grid_equals_individual_runs():
@@ -95,7 +97,7 @@ def test_metrics_match_closed_form_for_gd_on_a_quadratic():
             n_div += kd >= 0
             n_hit += k >= 0
     assert n_div >= 20 and n_hit >= 20           # the grid covers both regimes
-    fig = sw.heatmap(res, "final_loss")
+    fig = heatmap(res, "final_loss")
     div = [t for t in fig.data if t.name == "diverged" and t.type == "heatmap"]
     assert len(div) == 1
     np.testing.assert_array_equal(np.isfinite(np.asarray(div[0].z, dtype=float)), res.diverged)
@@ -145,7 +147,7 @@ def test_cell_link_reproduces_the_cell():
                             seed=sc.seed, diagnostics=False)
         assert tr.points[-1] == pytest.approx(res.final_points[i, j], rel=1e-12, abs=1e-12)
     try:
-        from views.scenario import parse_query
+        from optviz.model.scenario import parse_query
     except ImportError:
         return
     scn, notes = parse_query(sw.cell_query(res, 5, 2))
@@ -203,17 +205,17 @@ def test_heatmap_log_colour_scale_and_click_targets():
     s = surfaces.get("rosenbrock")
     res = sw.sweep_grid("adam", "lr", (1e-4, 1.0), True, "beta1", (0.0, 0.99), False, 8, s,
                         (-1.5, 2.0), 200, 0, {})
-    fig = sw.heatmap(res, "final_loss")
+    fig = heatmap(res, "final_loss")
     hm = fig.data[0]
     np.testing.assert_allclose(np.asarray(hm.z, dtype=float), np.log10(res.final_loss), rtol=1e-12)
     assert all(t.startswith("1e") for t in hm.colorbar.ticktext)
     cells = [t for t in fig.data if t.name == "cells"][0]
     assert len(cells.x) == 64 and tuple(cells.customdata[9]) == (1, 1)
     assert len(fig.to_json()) < 200_000
-    st_fig = sw.heatmap(res, "steps_to")
+    st_fig = heatmap(res, "steps_to")
     assert st_fig.data[0].name == "steps to tol"
-    assert sw._selected_cell({"selection": {"points": [{"customdata": {"0": 3, "1": 5}, "x": 5, "y": 3}]}}, 8) == (3, 5)
-    assert sw._selected_cell({"selection": {"points": []}}, 8) is None
+    assert sweep_page._selected_cell({"selection": {"points": [{"customdata": {"0": 3, "1": 5}, "x": 5, "y": 3}]}}, 8) == (3, 5)
+    assert sweep_page._selected_cell({"selection": {"points": []}}, 8) is None
 
 
 def test_64_by_64_sweep_of_500_steps_on_rosenbrock_is_fast():
@@ -233,7 +235,7 @@ def _app(query: dict):
     def script():
         import streamlit as st
 
-        from views import sweep
+        from optviz.page import sweep
         q = {k: st.query_params.get_all(k) for k in st.query_params}
         sweep.render(st, q)
 
@@ -257,7 +259,7 @@ def test_sweep_tab_renders_and_links_to_the_race():
     assert not at.exception
     assert at.session_state["sweep.x"] in sw.sweepable("sgd")
     assert at.session_state["sweep.y"] in sw.sweepable("sgd")
-    assert sw.url_params(at.session_state)["sweep.opt"] == "sgd"
+    assert sweep_page.url_params(at.session_state)["sweep.opt"] == "sgd"
 
 
 def test_sweep_tab_names_bad_link_values():

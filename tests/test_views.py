@@ -1,4 +1,4 @@
-"""Unit tests of the app's logic (views/): the URL codec and link validation, presets, the widget
+"""Unit tests of the app's logic (optviz/): the URL codec and link validation, presets, the widget
 state ⇄ scenario bridge, control grids, the PNG writer, and the figure and export builders."""
 from __future__ import annotations
 
@@ -16,19 +16,21 @@ from hypothesis import strategies as hst
 
 import optimizers
 import surfaces
-from views import background, controls, export, presets, rules, state, style
-from views.diagnostics import diagnostics_figure, steps_figure
-from views.figure import decode, fmt_loss
-from views.png import palette_png, read_palette_png
-from views.race import (MAX_FRAMES, T_RUNS, frame_steps, legend_text, race_figure, ranked_vertices,
-                        run_frames)
-from views.runs import RunCache
-from views.scenario import (CUSTOM, DEFAULT_OPTS, MAX_RUNS, SEED, STEPS, Run, Scenario,
-                            default_scenario, explicit_query, fmt_number, parse_query,
-                            preset_url, read_link, run_defaults, start_specs, surface_specs,
-                            to_query)
-from views.surface3d import surface_figure
-from views.text import md_escape
+from optviz.figures import background, export, rules, style
+from optviz.figures.diagnostics import diagnostics_figure, steps_figure
+from optviz.figures.figure import decode
+from optviz.figures.png import palette_png, read_palette_png
+from optviz.figures.race import (MAX_FRAMES, T_RUNS, frame_steps, legend_text, race_figure,
+                                 ranked_vertices, run_frames)
+from optviz.figures.surface3d import surface_figure
+from optviz.model import presets
+from optviz.model.fmt import fmt_loss, fmt_number
+from optviz.model.runs import RunCache
+from optviz.model.scenario import (CUSTOM, DEFAULT_OPTS, MAX_RUNS, SEED, STEPS, Run, Scenario,
+                                   default_scenario, explicit_query, parse_query, preset_url,
+                                   read_link, run_defaults, start_specs, surface_specs, to_query)
+from optviz.page import controls, state
+from optviz.page.text import md_escape
 
 SURFACES = surfaces.names()
 
@@ -602,7 +604,7 @@ def test_standalone_html_inlines_plotly_and_the_frames(default_runs):
     assert "Plotly.addFrames" in html or '"frames"' in html
     assert len(html) > 3_000_000                                      # plotly.js itself is inlined
     assert "start here" not in html                                   # no click-to-start offline
-    from views.race import without_click_grid
+    from optviz.figures.race import without_click_grid
     spec = race_figure(s, trs).to_dict()
     lean = without_click_grid(spec)
     assert len(lean["data"]) == len(spec["data"]) - 1
@@ -699,7 +701,7 @@ def test_every_optimizer_has_its_own_colour_far_from_the_others():
 
 
 def test_control_labels_use_plain_unicode_symbols():
-    from views.text import symbol_text
+    from optviz.page.text import symbol_text
     assert symbol_text(r"\beta_2") == "β₂" and symbol_text(r"\epsilon") == "ε" and symbol_text("s_0") == "s₀"
     for n in optimizers.names():
         for h in optimizers.spec(n).hparams:

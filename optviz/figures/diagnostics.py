@@ -11,7 +11,7 @@ import optimizers
 
 from . import style
 from .figure import Prebuilt, f4
-from .scenario import Scenario, make_optimizer
+from optviz.model.scenario import Scenario, make_optimizer
 
 MAX_POINTS = 1200
 TINY = 1e-300       # log axes cannot show 0: an exact zero is drawn at the axis floor

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from .scenario import Scenario, query_string, to_query
+from optviz.model.scenario import Scenario, query_string, to_query
 
 
 def _num(v):

@@ -60,14 +60,3 @@ class Prebuilt(go.Figure):
     def to_html(self, **kw) -> str:
         import plotly.io as pio
         return pio.to_html(self._spec, validate=False, **kw)
-
-
-def fmt_loss(v: float) -> str:
-    if not np.isfinite(v):
-        return "—"
-    if v == 0:
-        return "0"
-    a = abs(v)
-    if 1e-3 <= a < 1e4:
-        return f"{v:.3g}"
-    return f"{v:.2e}".replace("e-0", "e-").replace("e+0", "e+")

@@ -18,8 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import background, style
-from .figure import Prebuilt, f4, f4_2d, fmt_loss
-from .scenario import Scenario
+from optviz.model.fmt import fmt_loss
+from optviz.model.scenario import Scenario
+
+from .figure import Prebuilt, f4, f4_2d
 
 MAX_FRAMES = 200
 POINT_BUDGET = 22_000        # growing-path points summed over all frames and runs

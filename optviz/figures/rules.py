@@ -12,7 +12,7 @@ import re
 import optimizers
 from optimizers import schedules
 
-from .scenario import Run
+from optviz.model.scenario import Run
 
 # Hyperparameters whose symbol is worth replacing by its number in the rule.
 _SUBSTITUTE = {"beta1", "beta2", "eps", "weight_decay", "momentum", "dampening", "alpha",

@@ -10,7 +10,7 @@ import numpy as np
 
 from . import background, style
 from .figure import Prebuilt, f4, f4_2d
-from .scenario import Scenario
+from optviz.model.scenario import Scenario
 
 GRID = 150
 MAX_PATH_POINTS = 600

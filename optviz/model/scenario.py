@@ -21,7 +21,9 @@ from urllib.parse import urlencode
 
 import optimizers
 import surfaces
-from surfaces.params import HParam
+from optviz.params import HParam
+
+from .fmt import fmt_number, fmt_value
 
 SCHEMA_VERSION = "1"
 CUSTOM = "custom"
@@ -176,27 +178,6 @@ def default_scenario(surface: str = DEFAULT_SURFACE, expr: str = "") -> Scenario
     s = build_surface(surface, params, expr)
     runs = tuple(Run(n, n, tuple(run_defaults(n, s).items())) for n in DEFAULT_OPTS)
     return Scenario(surface, params, expr, runs, float(s.start[0]), float(s.start[1]))
-
-
-# ------------------------------------------------------------------------------ formatting
-def fmt_number(v) -> str:
-    """Canonical text of a number: the shortest that reads back to the same float."""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    v = float(v)
-    if v == 0:
-        return "0"
-    if v.is_integer() and abs(v) < 1e16:
-        return str(int(v))
-    return repr(v)
-
-
-def fmt_value(v) -> str:
-    if isinstance(v, str):
-        return v
-    return fmt_number(v)
 
 
 def _same(a, b) -> bool:

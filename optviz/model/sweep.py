@@ -1,8 +1,8 @@
-"""The sweep view: one optimizer, two of its numeric hyperparameters on a grid, one heatmap.
+"""The sweep: one optimizer, two of its numeric hyperparameters on a grid, one heatmap.
 
     res = sweep_grid("adam", "lr", (1e-4, 1.0), True, "beta2", (0.9, 0.9999), True, 64,
                      surfaces.get("rosenbrock"), (-1.5, 2.0), 500, 0, {})
-    fig = heatmap(res, "final_loss")          # pure Plotly, no Streamlit
+    fig = optviz.figures.sweep.heatmap(res, "final_loss")
     cell_query(res, i, j)                      # the race link of cell (row i = y, column j = x)
 
 The whole grid is one batched `optimizers.run`: every cell is a row with its own hyperparameter
@@ -22,13 +22,15 @@ from __future__ import annotations
 
 import math
 import time
-from collections import OrderedDict
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Callable, Mapping
 
 import numpy as np
 
 import optimizers
+
+from .fmt import fmt_value as fmt
+from .presets.paper import parse_scenario
 
 PREFIX = "sweep."
 MAX_N = 64
@@ -39,8 +41,6 @@ METRICS = ("final_loss", "steps_to", "diverged")
 METRIC_TITLES = {"final_loss": "final loss f − f*", "steps_to": "steps to f − f* ≤ tol",
                  "diverged": "diverged at step"}
 N_CHOICES = (8, 16, 24, 32, 48, 64)
-DIVERGED_COLOR = "#111111"
-NOT_REACHED_COLOR = "#d9d9d9"
 
 
 # ---------------------------------------------------------------------------------- axes
@@ -209,139 +209,6 @@ def sweep_grid(opt_name: str, x_hp: str, x_range, x_log: bool, y_hp: str, y_rang
                        seconds=time.perf_counter() - t0, chunks=chunks)
 
 
-# ------------------------------------------------------------------------------- heatmap
-def _fmt_value(v: float) -> str:
-    if v == 0:
-        return "0"
-    if 1e-3 <= abs(v) < 1e4:
-        return f"{v:.6g}"
-    return f"{v:.3g}"
-
-
-def _ticks(values: np.ndarray, log: bool, beta: bool) -> tuple[list[float], list[str]]:
-    """Round tick values (decades on a log axis, decades of 1 − β on a β log axis, 1-2-5 steps
-    on a linear one) placed at their fractional cell index (cells are evenly spaced on the axis)."""
-    n, lo, hi = len(values), float(values[0]), float(values[-1])
-    if log:
-        a, b = (1 - lo, 1 - hi) if beta else (lo, hi)
-        la, lb = math.log10(a), math.log10(b)
-        ks = range(math.ceil(min(la, lb) - 1e-9), math.floor(max(la, lb) + 1e-9) + 1)
-        cands = [10.0**k for k in ks]
-        if len(cands) < 3:
-            cands = sorted({m * 10.0**k for k in range(math.floor(min(la, lb)) - 1, math.ceil(max(la, lb)) + 1)
-                            for m in (1, 2, 5)} )
-            cands = [c for c in cands if min(a, b) * (1 - 1e-9) <= c <= max(a, b) * (1 + 1e-9)]
-        pos = [(math.log10(c) - la) / (lb - la) * (n - 1) for c in cands]
-        vals = [1 - c for c in cands] if beta else cands
-    else:
-        raw = (hi - lo) / 6
-        mag = 10 ** math.floor(math.log10(raw))
-        step = next(m * mag for m in (1, 2, 5, 10) if m * mag >= raw)
-        vals = [k * step for k in range(math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9) + 1)]
-        pos = [(v - lo) / (hi - lo) * (n - 1) for v in vals]
-    keep = [(p, v) for p, v in zip(pos, vals) if -0.5 <= p <= n - 0.5]
-    if len(keep) > 9:
-        keep = keep[::math.ceil(len(keep) / 9)]
-    return [p for p, _ in keep], [f"{v:.10g}" for _, v in keep]
-
-
-def heatmap(result: SweepResult, metric: str, highlight: tuple[int, int] | None = None):
-    """The grid as a Plotly heatmap. final_loss on a log colour scale; diverged cells in one dark
-    colour (with a legend entry); for steps_to, cells that never reached tol in light grey.
-    An invisible marker on every cell carries (i, j) and the hover text, for click selection
-    (Streamlit reports no selection on heatmaps). `highlight`: a cell (i, j) to outline."""
-    import plotly.graph_objects as go
-
-    z = result.metric(metric)
-    n = result.n
-    spec = optimizers.spec(result.opt_name)
-    xh, yh = spec.hparam(result.x_hp), spec.hparam(result.y_hp)
-    xl = f"{result.x_hp}" + (" (log 1−β)" if result.x_log and is_beta_like(xh) else
-                             " (log)" if result.x_log else "")
-    yl = f"{result.y_hp}" + (" (log 1−β)" if result.y_log and is_beta_like(yh) else
-                             " (log)" if result.y_log else "")
-    XV, YV = np.meshgrid(result.x_values, result.y_values)
-    text = np.vectorize(lambda a, b: f"{result.x_hp} = {_fmt_value(a)}<br>{result.y_hp} = {_fmt_value(b)}")(XV, YV)
-    fig = go.Figure()
-    if metric == "final_loss":
-        with np.errstate(divide="ignore", invalid="ignore"):
-            finite = z[np.isfinite(z)]
-            floor = max(1e-300, 1e-16 * float(np.max(np.abs(finite)))) if finite.size else 1e-16
-            zz = np.log10(np.maximum(z, floor))
-        good = zz[np.isfinite(zz)]
-        lo, hi = (float(good.min()), float(good.max())) if good.size else (0.0, 1.0)
-        if hi - lo < 1e-9:
-            hi = lo + 1
-        tv = list(range(math.floor(lo), math.ceil(hi) + 1))
-        step = max(1, len(tv) // 8)
-        tv = tv[::step]
-        cb = dict(title="f − f*", tickvals=tv, ticktext=[f"1e{t}" for t in tv])
-        shown = np.vectorize(lambda v: "diverged" if not np.isfinite(v) else f"{v:.3g}")(z)
-        fig.add_trace(go.Heatmap(z=zz, zmin=lo, zmax=hi, colorscale="Viridis", colorbar=cb,
-                                 text=shown, customdata=text, name="final loss",
-                                 hovertemplate="%{customdata}<br>f − f* = %{text}<extra></extra>"))
-    elif metric == "steps_to":
-        zz = z
-        shown = np.where(result.diverged, "diverged", np.where(np.isnan(z), "not reached",
-                                                               np.nan_to_num(z).astype(int).astype(str)))
-        fig.add_trace(go.Heatmap(z=zz, colorscale="Viridis", reversescale=True,
-                                 colorbar=dict(title="steps"), text=shown, customdata=text,
-                                 name="steps to tol",
-                                 hovertemplate="%{customdata}<br>steps: %{text}<extra></extra>"))
-        never = np.where(np.isnan(z) & ~result.diverged, 1.0, np.nan)
-        if np.isfinite(never).any():
-            fig.add_trace(go.Heatmap(z=never, colorscale=[[0, NOT_REACHED_COLOR], [1, NOT_REACHED_COLOR]],
-                                     showscale=False, hoverinfo="skip", name="not reached"))
-            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"not reached (tol {result.tol:g})",
-                                     marker=dict(symbol="square", size=12, color=NOT_REACHED_COLOR)))
-    else:  # diverged
-        shown = np.where(result.diverged, result.diverged_at.astype(str), "never")
-        fig.add_trace(go.Heatmap(z=z, colorscale="YlOrRd", reversescale=True,
-                                 colorbar=dict(title="diverged at"), text=shown, customdata=text,
-                                 name="diverged at",
-                                 hovertemplate="%{customdata}<br>diverged at step %{text}<extra></extra>"))
-        ok = np.where(~result.diverged, 1.0, np.nan)
-        if np.isfinite(ok).any():
-            fig.add_trace(go.Heatmap(z=ok, colorscale=[[0, NOT_REACHED_COLOR], [1, NOT_REACHED_COLOR]],
-                                     showscale=False, hoverinfo="skip", name="never diverged"))
-            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="never diverged",
-                                     marker=dict(symbol="square", size=12, color=NOT_REACHED_COLOR)))
-    if metric != "diverged" and result.diverged.any():
-        fig.add_trace(go.Heatmap(z=np.where(result.diverged, 1.0, np.nan),
-                                 colorscale=[[0, DIVERGED_COLOR], [1, DIVERGED_COLOR]], showscale=False,
-                                 customdata=text, name="diverged",
-                                 hovertemplate="%{customdata}<br>diverged<extra></extra>"))
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="diverged",
-                                 marker=dict(symbol="square", size=12, color=DIVERGED_COLOR)))
-    # click targets: heatmaps emit no selection events in Streamlit; invisible markers do
-    for tr in fig.data:                       # the click targets below carry the hover text
-        if tr.type == "heatmap":
-            tr.hoverinfo, tr.hovertemplate = "skip", None
-    I, J = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
-    hover = np.vectorize(lambda t, v: f"{t}<br>{METRIC_TITLES[metric]}: {v}")(text, shown)
-    fig.add_trace(go.Scatter(x=J.ravel(), y=I.ravel(), mode="markers", name="cells", showlegend=False,
-                             marker=dict(size=max(4, 360 // n), color="rgba(0,0,0,0)", symbol="square"),
-                             customdata=np.stack([I.ravel(), J.ravel()], axis=1),
-                             text=hover.ravel(), hovertemplate="%{text}<extra></extra>"))
-    if highlight is not None:
-        i, j = highlight
-        fig.add_shape(type="rect", x0=j - 0.5, x1=j + 0.5, y0=i - 0.5, y1=i + 0.5,
-                      line=dict(color="white", width=2))
-        fig.add_shape(type="rect", x0=j - 0.9, x1=j + 0.9, y0=i - 0.9, y1=i + 0.9,
-                      line=dict(color="black", width=1))
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="best cell",
-                                 marker=dict(symbol="square-open", size=12, color="black")))
-    xt, xtt = _ticks(result.x_values, result.x_log, is_beta_like(xh))
-    yt, ytt = _ticks(result.y_values, result.y_log, is_beta_like(yh))
-    fig.update_layout(
-        title=f"{spec.title}: {METRIC_TITLES[metric]} after {result.steps} steps on {result.surface.title}",
-        xaxis=dict(title=xl, tickvals=xt, ticktext=xtt, range=[-0.5, n - 0.5], showgrid=False),
-        yaxis=dict(title=yl, tickvals=yt, ticktext=ytt, range=[-0.5, n - 0.5], showgrid=False),
-        height=560, margin=dict(l=70, r=20, t=60, b=60), clickmode="event+select",
-        legend=dict(orientation="h", y=-0.12), plot_bgcolor="white")
-    return fig
-
-
 def best_cell(result: SweepResult, metric: str) -> tuple[int, int] | None:
     """(i, j) of the best cell: lowest loss / fewest steps / latest divergence; None if none."""
     if metric == "diverged":
@@ -360,7 +227,6 @@ def cell_query(result: SweepResult, i: int, j: int, keep_sweep: bool = False) ->
     """The race URL query (every parameter explicit) for cell (i, j): row i ↔ y, column j ↔ x.
 
     keep_sweep: also carry the sweep.* keys, so the link can come back to this sweep."""
-    from views.paper_presets import fmt, parse_scenario
     n = result.n
     if not (0 <= i < n and 0 <= j < n):
         raise ValueError(f"cell ({i}, {j}) is outside the {n} × {n} grid")
@@ -503,7 +369,6 @@ def sweep_to_query(s: SweepSettings) -> dict[str, str]:
     """The sweep.* URL keys of `s`. A value is left out when a link without it reads back the
     same (the default for this optimizer and these axes), so parse_sweep_query(sweep_to_query(s))
     gives `s` back."""
-    from views.paper_presets import fmt
     base = parse_sweep_query({PREFIX + "opt": s.opt})[0]
     axes = parse_sweep_query({PREFIX + "opt": s.opt, PREFIX + "x": s.x, PREFIX + "y": s.y})[0]
     out = {}
@@ -513,232 +378,3 @@ def sweep_to_query(s: SweepSettings) -> dict[str, str]:
         if v != getattr(ref, f.name):
             out[PREFIX + f.name] = fmt(v)
     return out
-
-
-def url_params(session: Mapping, query: Mapping | None = None) -> dict[str, str]:
-    """The sweep.* keys the page's URL should carry (for the app's URL writer): the settings the
-    sweep tab last used, even when the tab is not drawn in this run. Before the tab has ever been
-    drawn, the sweep.* keys of the link itself (`query`) are kept as they came, so that opening a
-    link does not drop them before the tab reads them."""
-    if PREFIX + "opt" in session:            # the live widgets (the tab is drawn): this run's values
-        return sweep_to_query(_settings_from(session))
-    saved = session.get(_STATE)
-    if saved:
-        return sweep_to_query(SweepSettings(**saved))
-    return {k: (v[-1] if isinstance(v, (list, tuple)) else v) for k, v in (query or {}).items()
-            if k.startswith(PREFIX) and v}
-
-
-# -------------------------------------------------------------------------- Streamlit UI
-_RESULTS: "OrderedDict[tuple, SweepResult]" = OrderedDict()
-_MAX_RESULTS = 6
-_URL_PREV = "_sweep_url_prev"      # the sweep part of the URL in the previous run
-_URL_OURS = "_sweep_url_ours"      # what the URL says when it carries our current settings
-_STATE = "_sweep_settings"         # the last settings (widget keys vanish when the tab is hidden)
-_NOTES = "_sweep_notes"
-
-
-def _seed_session(session, s: SweepSettings) -> None:
-    for k, v in asdict(s).items():
-        session[PREFIX + k] = v
-
-
-def _settings_from(session: Mapping) -> SweepSettings:
-    d = SweepSettings()
-    vals = {k: session.get(PREFIX + k, getattr(d, k)) for k in asdict(d)}
-    q = {PREFIX + k: _to_text(v) for k, v in vals.items()}
-    return parse_sweep_query(q)[0]
-
-
-def _to_text(v) -> str:
-    from views.paper_presets import fmt
-    return fmt(v)
-
-
-def _on_opt_change():
-    import streamlit as st
-    S = st.session_state
-    opt = S.get(PREFIX + "opt", "adam")
-    sw = sweepable(opt)
-    d = SweepSettings()
-    x = d.x if d.x in sw else sw[0]
-    y = d.y if d.y in sw and d.y != x else next(h for h in sw if h != x)
-    S[PREFIX + "x"], S[PREFIX + "y"] = x, y
-    for axis, hp in (("x", x), ("y", y)):
-        _reset_axis(S, opt, axis, hp)
-
-
-def _reset_axis(S, opt, axis, hp):
-    lo, hi, log = default_range(optimizers.spec(opt).hparam(hp))
-    S[PREFIX + axis + "min"], S[PREFIX + axis + "max"], S[PREFIX + axis + "log"] = lo, hi, log
-
-
-def _on_axis_change(axis):
-    import streamlit as st
-    S = st.session_state
-    opt = S.get(PREFIX + "opt", "adam")
-    hp = S.get(PREFIX + axis)
-    other = S.get(PREFIX + ("y" if axis == "x" else "x"))
-    if hp == other:                                   # swap rather than refuse
-        sw = sweepable(opt)
-        S[PREFIX + ("y" if axis == "x" else "x")] = next(h for h in sw if h != hp)
-        _reset_axis(S, opt, "y" if axis == "x" else "x", S[PREFIX + ("y" if axis == "x" else "x")])
-    _reset_axis(S, opt, axis, hp)
-
-
-def _race_context(query: Mapping, opt: str):
-    """(surface, start, steps, seed, fixed hyperparameters) from the race part of the URL."""
-    from views.paper_presets import parse_scenario
-    race = {k: v for k, v in query.items() if not k.startswith(PREFIX) and k not in ("view", "preset")}
-    try:
-        sc = parse_scenario(race)
-    except ValueError:
-        sc = parse_scenario({})
-    surf = sc.build_surface()
-    run = sc.first(opt)
-    if run is not None:
-        fixed = dict(run.hp)
-    else:
-        spec = optimizers.spec(opt)
-        fixed = dict(spec.defaults, lr=float(surf.lr_hints[spec.family]))
-    return surf, sc.start, min(sc.steps, MAX_STEPS), sc.seed, fixed, sc
-
-
-def _result_key(s: SweepSettings, sc, fixed) -> tuple:
-    return (tuple(asdict(s).items()), sc.surface, tuple(sorted(sc.params.items())), sc.expr,
-            sc.start, min(sc.steps, MAX_STEPS), sc.seed, tuple(sorted((k, str(v)) for k, v in fixed.items())))
-
-
-def render(st, query: Mapping, write_url: bool = False) -> None:
-    """The sweep tab. `st`: the streamlit module or a container; `query`: the page's URL query
-    ({key: value or [values]}, e.g. state.read_query(st.query_params)).
-
-    The sweep.* keys are read on a session's first run and whenever the URL's sweep part changes
-    under us (back button, a pasted link); a bad value is named in a warning and replaced by its
-    default. The URL is the app's to write: it merges `url_params(st.session_state)` into its query.
-    write_url=True makes this function write the sweep.* keys into st.query_params itself."""
-    import streamlit
-    from urllib.parse import urlencode
-    S = streamlit.session_state
-    q = {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in query.items()}
-    mine = {k: (v[-1] if isinstance(v, list) and v else v) for k, v in q.items() if k.startswith(PREFIX)}
-    prev = S.get(_URL_PREV)
-    S[_URL_PREV] = mine
-    if prev is None or (mine != prev and mine != S.get(_URL_OURS)):
-        settings, notes = parse_sweep_query(q)
-        _seed_session(S, settings)
-        S[_STATE] = asdict(settings)
-        S[_NOTES] = notes
-    elif S.get(_STATE):
-        for k, v in S[_STATE].items():              # widgets of a hidden tab lose their state
-            S.setdefault(PREFIX + k, v)
-    for note in S.get(_NOTES, []):
-        st.warning(f"Sweep link: {note}")
-
-    st.markdown("#### Hyperparameter sweep")
-    st.caption("One optimizer, two of its hyperparameters on a grid, every cell a full run of the "
-               "race's surface, start, steps and seed — all cells in one batched run. Click a cell "
-               "to get its link into the race.")
-    c1, c2, c3 = st.columns(3)
-    opt = c1.selectbox("Optimizer", optimizers.names(), key=PREFIX + "opt", on_change=_on_opt_change,
-                       format_func=lambda n: optimizers.spec(n).title)
-    sw = sweepable(opt)
-    metric = c2.selectbox("Metric", METRICS, key=PREFIX + "metric",
-                          format_func=lambda m: METRIC_TITLES[m])
-    n = c3.select_slider("Grid n × n", options=list(N_CHOICES) if S.get(PREFIX + "n") in N_CHOICES
-                         else sorted(set(N_CHOICES) | {int(S.get(PREFIX + "n", 32))}),
-                         key=PREFIX + "n")
-    spec = optimizers.spec(opt)
-    for axis, col in (("x", st.columns(4)), ("y", st.columns(4))):
-        col[0].selectbox(f"{axis} axis", sw, key=PREFIX + axis, on_change=_on_axis_change,
-                         args=(axis,))
-        h = spec.hparam(S[PREFIX + axis])
-        col[1].number_input(f"{axis} min", key=PREFIX + axis + "min", format="%.6g",
-                            min_value=float(h.lo), max_value=float(h.hi), step=None)
-        col[2].number_input(f"{axis} max", key=PREFIX + axis + "max", format="%.6g",
-                            min_value=float(h.lo), max_value=float(h.hi), step=None)
-        col[3].toggle("log" + (" (1 − β)" if is_beta_like(h) else ""), key=PREFIX + axis + "log")
-    if metric == "steps_to":
-        st.number_input("tolerance on f − f*", key=PREFIX + "tol", min_value=1e-300, format="%.3g")
-    settings = _settings_from(S)
-    S[_STATE] = asdict(settings)
-    S[_URL_OURS] = sweep_to_query(settings)
-
-    surf, start, steps, seed, fixed, sc = _race_context(q, settings.opt)
-    st.caption(f"Surface {surf.title}, start ({start[0]:g}, {start[1]:g}), {steps} steps, seed {seed}; "
-               f"{settings.opt}'s other hyperparameters: " +
-               ", ".join(f"{k}={v}" for k, v in fixed.items()
-                         if k not in (settings.x, settings.y) and k in ("lr", "beta1", "beta2", "eps",
-                                                                       "weight_decay", "momentum")))
-    key = _result_key(settings, sc, fixed)
-    res = _RESULTS.get(key)
-    if res is None:
-        bar = st.progress(0.0, text=f"Running {settings.n * settings.n} runs × {steps} steps…")
-        try:
-            res = sweep_grid(settings.opt, settings.x, (settings.xmin, settings.xmax), settings.xlog,
-                             settings.y, (settings.ymin, settings.ymax), settings.ylog, settings.n,
-                             surf, start, steps, seed, fixed, tol=settings.tol,
-                             progress=lambda f: bar.progress(min(1.0, f), text=f"{f:.0%} of the grid"))
-        except ValueError as e:
-            bar.empty()
-            st.warning(f"Cannot run this sweep: {e}")
-            return
-        bar.empty()
-        res.settings = sweep_to_query(settings)
-        _RESULTS[key] = res
-        while len(_RESULTS) > _MAX_RESULTS:
-            _RESULTS.popitem(last=False)
-    _RESULTS.move_to_end(key)
-
-    # the figure must not depend on the selection: a changed figure is redrawn and its selection
-    # cleared (a second rerun would forget the click). The best cell is outlined instead.
-    event = st.plotly_chart(heatmap(res, settings.metric, highlight=best_cell(res, settings.metric)),
-                            key="sweep_heatmap", on_select="rerun", selection_mode="points")
-    st.caption(f"{settings.n}×{settings.n} runs in {res.seconds:.2f} s ({res.chunks} batched "
-               f"call{'s' if res.chunks > 1 else ''}). Diverged: {int(res.diverged.sum())} cells.")
-    cell = _selected_cell(event, res.n)
-    label = "Selected cell"
-    if cell is None:
-        cell, label = best_cell(res, settings.metric), "Best cell"
-    if cell is not None:
-        i, j = cell
-        link = "?" + urlencode(cell_query(res, i, j, keep_sweep=True), doseq=True)
-        z = res.metric(settings.metric)[i, j]
-        st.markdown(f"**{label}:** {settings.x} = {_fmt_value(res.x_values[j])}, "
-                    f"{settings.y} = {_fmt_value(res.y_values[i])} — "
-                    f"{METRIC_TITLES[settings.metric]}: "
-                    f"{'diverged' if res.diverged[i, j] and settings.metric != 'diverged' else ('—' if np.isnan(z) else f'{z:.4g}')} "
-                    f"· [open it in the race]({link})")
-
-    if write_url:                   # the sweep settings into the URL (defaults left out)
-        want = sweep_to_query(settings)
-        cur = {k: streamlit.query_params.get(k) for k in list(streamlit.query_params.keys())
-               if k.startswith(PREFIX)}
-        if cur != want:
-            for k in cur:
-                if k not in want:
-                    del streamlit.query_params[k]
-            for k, v in want.items():
-                streamlit.query_params[k] = v
-
-
-def _selected_cell(event, n: int) -> tuple[int, int] | None:
-    try:
-        points = event["selection"]["points"]
-    except (KeyError, TypeError):
-        return None
-    for p in points or []:
-        cd = p.get("customdata")
-        if isinstance(cd, dict):                  # Streamlit sends an array as {"0": i, "1": j}
-            cd = [cd.get("0", cd.get(0)), cd.get("1", cd.get(1))]
-        if isinstance(cd, (list, tuple)) and len(cd) == 2 and all(
-                isinstance(c, (int, float)) for c in cd):
-            i, j = int(cd[0]), int(cd[1])
-        else:
-            x, y = p.get("x"), p.get("y")
-            if not isinstance(x, (int, float)) or not isinstance(y, (int, float)):
-                continue
-            i, j = int(round(y)), int(round(x))
-        if 0 <= i < n and 0 <= j < n:
-            return i, j
-    return None

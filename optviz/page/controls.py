@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import math
 
-from surfaces.params import HParam
+from optviz.params import HParam
 
 NEAR_ONE = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99,
             0.995, 0.998, 0.999, 0.9995, 0.9999, 0.99999)

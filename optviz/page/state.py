@@ -23,8 +23,8 @@ import numpy as np
 import optimizers
 import surfaces
 
-from .race import click_grid_axes
-from .scenario import (CUSTOM, DEFAULT_EXPR, DEFAULT_OPTS, DEFAULT_SEED, DEFAULT_STEPS,
+from optviz.figures.race import click_grid_axes
+from optviz.model.scenario import (CUSTOM, DEFAULT_EXPR, DEFAULT_OPTS, DEFAULT_SEED, DEFAULT_STEPS,
                        DEFAULT_SURFACE, MAX_COPIES, MAX_RUNS, SEED, STEPS, Run, Scenario,
                        build_surface, instance_base, instance_copy, instance_key, parse_query,
                        run_defaults, start_specs, surface_specs, to_query)

@@ -5,7 +5,7 @@ import re
 
 import surfaces
 
-from .scenario import CUSTOM
+from optviz.model.scenario import CUSTOM
 
 # Everything Streamlit's Markdown (with its $…$ maths and :color[…] directives) treats specially.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")

@@ -1,0 +1,1 @@
+"""Plotly figure builders (no Streamlit): each takes a Scenario and its trajectories."""

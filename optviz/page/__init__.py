@@ -1,0 +1,1 @@
+"""The page layer: the only package that imports Streamlit (besides app.py, the page script)."""

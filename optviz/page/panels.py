@@ -1,0 +1,49 @@
+"""Draw a paper preset's panel (optviz.figures.panels) into the page, its data cached."""
+from __future__ import annotations
+
+from typing import Mapping
+
+import streamlit
+
+from optviz.figures.panels import PANELS
+from optviz.figures.panels.common import query_key
+from optviz.model.presets.paper import parse_scenario
+from optviz.model.scenario import to_query
+
+
+@streamlit.cache_data(max_entries=16, show_spinner=False)
+def _data(panel: str, key: tuple, options: tuple) -> dict:
+    query = {k: (list(v) if isinstance(v, tuple) else v) for k, v in key}
+    return PANELS[panel].data(query, **dict(options))
+
+
+def render_panel(panel: str, query, st) -> None:
+    """Draw panel `panel` into `st` (the streamlit module or any container).
+
+    `query` is the page's current URL query (the preset's, or the user's edit of it) — or the
+    app's Scenario, read through its explicit URL form. Panels the app draws itself ("race",
+    "diagnostics", …) and unknown names draw nothing.
+    """
+    mod = PANELS.get(panel)
+    if mod is None:
+        return
+    if not isinstance(query, Mapping):       # the app's Scenario object: its explicit URL form
+        query = to_query(query, explicit=True)
+    try:
+        parse_scenario(query)
+    except ValueError as e:
+        st.warning(f"This panel cannot read the scenario: {e}")
+        return
+    key = query_key({k: v for k, v in query.items()
+                     if not k.startswith("sweep.") and k not in ("preset", "view")})
+    options = {}
+    option = getattr(mod, "OPTION", None)
+    if option is not None:
+        name, label = option
+        options[name] = bool(st.toggle(label, value=False, key=f"paper_{panel}_{name}"))
+    data = _data(panel, key, tuple(options.items()))
+    st.plotly_chart(mod.figure(data), key=f"paper_{panel}")
+    if hasattr(mod, "table"):
+        st.dataframe(mod.table(data), hide_index=True)
+    if hasattr(mod, "caption"):
+        st.caption(mod.caption(data))
