@@ -124,7 +124,7 @@ def optimizer_controls(problems: dict) -> None:
             st.caption(spec.description)
             decay_note = rules.weight_decay_note(spec.name, S.get(f"{key}.decay", "lr"))
             for h in spec.hparams:
-                if h.name == "step_every" and S.get(f"{key}.schedule") != "step":
+                if h.shown_when and S.get(f"{key}.{h.shown_when[0]}") != h.shown_when[1]:
                     continue
                 control(h, f"{key}.{h.name}")
                 if h.name == "weight_decay" and decay_note:

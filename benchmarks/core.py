@@ -9,6 +9,7 @@ import numpy as np
 
 import optimizers
 import surfaces
+from optviz.model.defaults import lr_hint
 
 from . import floors
 from .timing import Row, fmt_ratio, interleaved, ms
@@ -24,7 +25,7 @@ def scene_optimizers(surface):
     out = []
     for name in SCENE_OPTS:
         spec = optimizers.spec(name)
-        out.append(optimizers.get(name, lr=float(surface.lr_hints[spec.family])))
+        out.append(optimizers.get(name, lr=lr_hint(surface, spec.family)))
     return out
 
 

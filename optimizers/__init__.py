@@ -5,9 +5,12 @@
     tr = optimizers.run(opt, surfaces.get("rosenbrock"), start=(-1.5, 2.0), steps=500)
     tr.points, tr.losses, tr.grads, tr.diverged_at
 """
-from .registry import REGISTRY, HParam, Optimizer, OptimizerSpec, get, max_step_bound, names, spec
+from .registry import (ENTRY_POINT_GROUP, REGISTRY, SCHEDULE_HPARAMS, HParam, Optimizer,
+                       OptimizerSpec, get, lr_hparam, lr_step_bound, max_step_bound, names, register,
+                       spec, unregister)
 from .runner import MAX_STEPS, Trajectory, run
 from .schedules import SCHEDULES
 
-__all__ = ["REGISTRY", "HParam", "Optimizer", "OptimizerSpec", "Trajectory", "SCHEDULES", "MAX_STEPS",
-           "get", "max_step_bound", "names", "run", "spec"]
+__all__ = ["REGISTRY", "ENTRY_POINT_GROUP", "HParam", "Optimizer", "OptimizerSpec", "Trajectory",
+           "SCHEDULES", "SCHEDULE_HPARAMS", "MAX_STEPS", "get", "lr_hparam", "lr_step_bound",
+           "max_step_bound", "names", "register", "run", "spec", "unregister"]

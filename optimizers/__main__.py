@@ -51,7 +51,7 @@ def _pairs(items, what):
 
 def _listing() -> str:
     lines = ["optimizers:"]
-    for spec in registry.REGISTRY.values():
+    for spec in map(registry.spec, registry.names()):
         lines.append(f"  {spec.name:<10} {spec.title}: {spec.description}")
         for h in spec.hparams:
             lines.append(f"      {h.name:<26} default {h.default!s:<10} {h.range_text():<32} {h.help}")

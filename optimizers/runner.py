@@ -144,7 +144,7 @@ def run(optimizer, surface, start=None, steps: int = 500, seed: int = 0, diagnos
     theta = points[0]
     losses = np.empty((steps + 1, N))
     grads = _record_buffer(steps, N) if record_grads else None
-    want_diag = [diagnostics and o.spec.adam_family for o in opts]
+    want_diag = [diagnostics and bool(o.spec.records) for o in opts]
     m_hat = v_hat = None
     if any(want_diag):
         # every step's rows of the Adam-family optimizers are written below (and only those rows

@@ -1,7 +1,7 @@
 """A parameter's specification, shared by optimizer hyperparameters and surface parameters.
 
-It lives at the bottom floor (surfaces) so that both registries, the URL codec and the UI read the
-same description: name, default, valid range, scale, symbol, help.
+Both registries (optimizers, surfaces), the URL codec and the page read the same description:
+name, default, valid range, scale, symbol, help, slider stops, sweep range.
 """
 from __future__ import annotations
 
@@ -26,6 +26,10 @@ class HParam:
     choices: tuple = ()
     lo_open: bool = False            # lo itself excluded (e.g. lr > 0)
     hi_open: bool = False
+    grid: tuple = ()                 # slider stops; () derives them from the range and scale
+    sweep: tuple | None = None       # default sweep range (lo, hi, log); None derives it
+    in_rule: bool = True             # the update rule shows its value in place of its symbol
+    shown_when: tuple = ()           # (other, value): a control only while `other` is `value`
 
     @property
     def sweepable(self) -> bool:

@@ -21,11 +21,13 @@ Window = tuple[tuple[float, float], tuple[float, float]]
 # Gradient-oracle parameters, shared by every surface (oracles.py applies them).
 ORACLE_PARAMS = (
     HParam("noise", 0.0, 0.0, 100.0, symbol=r"\sigma",
+           grid=(0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0),
            help="additive Gaussian gradient noise: g + σ·ξ, ξ ~ N(0, I)"),
-    HParam("dropout", 0.0, 0.0, 0.95, symbol="p",
+    HParam("dropout", 0.0, 0.0, 0.95, symbol="p", grid=tuple(round(0.05 * i, 2) for i in range(20)),
            help="dropout-style noise: each gradient coordinate is zeroed with probability p and "
                 "the rest rescaled by 1/(1-p) (unbiased), as in the Adam paper's dropout noise"),
     HParam("sparse", 1.0, 0.0, 1.0, symbol="q", lo_open=True,
+           grid=(0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0),
            help="the y-gradient is observed only with probability q (and rescaled by 1/q): a rare "
                 "feature"),
     HParam("scale_x", 1.0, 1e-6, 1e6, log=True, symbol="c_x",
@@ -68,8 +70,6 @@ class Surface:
     description: str = ""
     batch_f: Callable | None = None  # f(P, idx): the loss on a minibatch (logistic)
     n_examples: int = 0
-    lr_hints: Mapping = field(default_factory=lambda: {"sgd": 1e-3, "adaptive": 1e-2, "accumulating": 0.1})
-    # ^ a learning rate per optimizer family that gives a good first picture (not torch's default)
 
     def value(self, P) -> np.ndarray:
         with np.errstate(all="ignore"):
@@ -208,7 +208,8 @@ def _q_window(p):
 
 _KAPPA = HParam("kappa", 10.0, 1.0, 1e4, log=True, symbol=r"\kappa",
                 help="condition number: curvature ratio of the steep and the flat direction")
-_ANGLE = HParam("angle", 0.0, -90.0, 90.0, symbol=r"\phi",
+_HALVES = tuple(0.5 * i for i in range(-20, 21))
+_ANGLE = HParam("angle", 0.0, -90.0, 90.0, symbol=r"\phi", grid=tuple(float(a) for a in range(-90, 91, 5)),
                 help="rotation of the valley in degrees; 0 = axis-aligned (diagonal) ill-conditioning")
 
 SPECS: Mapping[str, SurfaceSpec] = MappingProxyType({s.name: s for s in (
@@ -217,14 +218,15 @@ SPECS: Mapping[str, SurfaceSpec] = MappingProxyType({s.name: s for s in (
                 window=_q_window, start=lambda p: (p["center_x"] - 4.0, p["center_y"] + 2.0),
                 minima=lambda p: ((p["center_x"], p["center_y"]),),
                 params=(_KAPPA, _ANGLE,
-                        HParam("center_x", 0.0, -10.0, 10.0, symbol="x_c", help="minimiser x"),
-                        HParam("center_y", 0.0, -10.0, 10.0, symbol="y_c", help="minimiser y")),
+                        HParam("center_x", 0.0, -10.0, 10.0, symbol="x_c", help="minimiser x", grid=_HALVES),
+                        HParam("center_y", 0.0, -10.0, 10.0, symbol="y_c", help="minimiser y", grid=_HALVES)),
                 description="An ill-conditioned bowl: curvature 1 along u and κ along v."),
     SurfaceSpec("rosenbrock", "Rosenbrock", rosenbrock, r"(a - x)^2 + b\,(y - x^2)^2",
                 window=((-2.0, 2.0), (-1.0, 3.0)), start=(-1.5, 2.0),
                 minima=lambda p: ((p["a"], p["a"] ** 2),),
                 params=(HParam("a", 1.0, -2.0, 2.0, symbol="a", help="minimiser at (a, a²)"),
-                        HParam("b", 100.0, 0.0, 1000.0, symbol="b", help="steepness of the valley walls")),
+                        HParam("b", 100.0, 0.0, 1000.0, symbol="b", help="steepness of the valley walls",
+                               grid=(0.0, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0))),
                 description="A curved, flat-bottomed valley: easy to find, slow to follow."),
     SurfaceSpec("beale", "Beale", beale,
                 r"(1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2",
@@ -268,32 +270,12 @@ SPECS: Mapping[str, SurfaceSpec] = MappingProxyType({s.name: s for s in (
                                help="fraction of examples in which the second feature is present "
                                     "(a rare feature, as in the Adam paper)"),
                         HParam("batch", LOGISTIC_N, 1, LOGISTIC_N, kind="int", symbol="b",
+                               grid=(1, 2, 4, 8, 16, 32, 64, 128, 256),
                                help=f"minibatch size ({LOGISTIC_N} = full batch, deterministic)")),
                 description="Two-weight logistic regression on a fixed synthetic dataset; "
                             "minibatches and a rare feature make its gradient noisy and sparse.",
                 data=logistic_data),
 )})
-
-
-# A learning rate per optimizer family that gives a good first picture in ~1000 steps (measured by
-# scanning lr on each surface); the registry's own defaults stay torch's.
-LR_HINTS: Mapping[str, Callable] = MappingProxyType({
-    "quadratic": lambda p: {"sgd": min(0.1, round(0.5 / p["kappa"], 12)), "adaptive": 3e-2},
-    "rosenbrock": lambda p: {"sgd": 1e-3, "adaptive": 2e-2},
-    "beale": lambda p: {"sgd": 1e-3, "adaptive": 1e-2},
-    "himmelblau": lambda p: {"sgd": 1e-3, "adaptive": 1e-2},
-    "rastrigin": lambda p: {"sgd": 1e-3, "adaptive": 3e-2},
-    "ackley": lambda p: {"sgd": 1e-2, "adaptive": 3e-2},
-    "saddle": lambda p: {"sgd": 1e-3, "adaptive": 1e-2},
-    "styblinski_tang": lambda p: {"sgd": 3e-3, "adaptive": 3e-2},
-    "goldstein_price": lambda p: {"sgd": 1e-5, "adaptive": 1e-2},
-    "logistic": lambda p: {"sgd": 3e-2, "adaptive": 1e-2},
-})
-
-
-def _with_accumulating(hints: dict) -> dict:
-    """AdaGrad's step shrinks like 1/√t as its sum grows: it needs ~10× the adaptive family's γ."""
-    return {**hints, "accumulating": min(0.3, 10 * hints["adaptive"])}
 
 
 def names() -> list[str]:
@@ -353,8 +335,7 @@ def get(name: str, **params) -> Surface:
         name=name, title=spec.title, latex=spec.latex, params=MappingProxyType(p), f=f,
         window=tuple(tuple(float(c) for c in w) for w in window), start=tuple(map(float, start)),
         minima=minima, f_min=None, log_levels=spec.log_levels, bound=_bound(window),
-        description=spec.description, batch_f=batch_f, n_examples=n,
-        lr_hints=MappingProxyType(_with_accumulating(LR_HINTS[name](p))))
+        description=spec.description, batch_f=batch_f, n_examples=n)
     f_min = float(np.min(surface.value(np.asarray(minima)))) if minima else None
     return _with(surface, f_min=f_min)
 

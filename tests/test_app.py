@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 import optimizers
 import surfaces
 from optviz.model import presets
+from optviz.model.defaults import lr_hints
 from optviz.model.fmt import fmt_number
 from optviz.model.scenario import DEFAULT_OPTS, instance_label, parse_query, run_defaults, surface_specs
 from optviz.page import controls
@@ -254,7 +255,7 @@ def test_changing_the_surface_moves_untouched_defaults_only():
     at.selectbox(key="surface").set_value("quadratic").run()
     q = surfaces.get("quadratic")
     assert at.query_params == {"v": "1", "surface": "quadratic", "adam.lr": "0.005"}
-    assert at.select_slider(key="sgd.lr").value == q.lr_hints["sgd"]
+    assert at.select_slider(key="sgd.lr").value == lr_hints(q)["sgd"]
     assert (at.number_input(key="x0").value, at.number_input(key="y0").value) == q.start
 
 

@@ -7,6 +7,7 @@ import pytest
 
 import optimizers
 import surfaces
+from optviz.model.defaults import lr_hint
 from optimizers import schedules
 
 ALL = optimizers.names()
@@ -24,7 +25,7 @@ def test_registry_entry_is_complete(name):
     assert spec.title and spec.description and spec.latex.strip()
     assert spec.family in ("sgd", "adaptive", "accumulating")
     for surface in surfaces.names():
-        assert surfaces.get(surface).lr_hints[spec.family] > 0
+        assert lr_hint(surfaces.get(surface), spec.family) > 0
     names = [h.name for h in spec.hparams]
     assert len(names) == len(set(names))
     allowed = {"lr", "beta1", "beta2", "eps", "weight_decay", "momentum", "dampening", "nesterov", "alpha",
@@ -211,4 +212,4 @@ def test_max_step_bound_adamax_matches_formula():
 def test_custom_surfaces_suggest_a_learning_rate_for_every_family():
     s = surfaces.from_expression("x**2 + y**2")
     for name in optimizers.names():
-        assert s.lr_hints[optimizers.spec(name).family] > 0
+        assert lr_hint(s, optimizers.spec(name).family) > 0

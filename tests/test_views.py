@@ -24,6 +24,7 @@ from optviz.figures.race import (MAX_FRAMES, T_RUNS, frame_steps, legend_text, r
                                  ranked_vertices, run_frames)
 from optviz.figures.surface3d import surface_figure
 from optviz.model import presets
+from optviz.model.defaults import lr_hints
 from optviz.model.fmt import fmt_loss, fmt_number
 from optviz.model.runs import RunCache
 from optviz.model.scenario import (CUSTOM, DEFAULT_OPTS, MAX_RUNS, SEED, STEPS, Run, Scenario,
@@ -77,7 +78,7 @@ def test_default_scenario_is_the_documented_one():
     assert (s.x0, s.y0) == surf.start
     for r in s.runs:
         fam = optimizers.spec(r.name).family
-        assert r.hp_dict["lr"] == surf.lr_hints[fam]
+        assert r.hp_dict["lr"] == lr_hints(surf)[fam]
     assert to_query(s) == {"v": "1"}
     assert parse_query({}) == (s, [])
     assert parse_query({"v": "1"}) == (s, [])
@@ -314,14 +315,14 @@ def test_changing_the_surface_moves_untouched_defaults_and_keeps_the_users_value
     state.prepare(session)
     q = surfaces.get("quadratic")
     assert session["adam.lr"] == 0.005
-    assert session["sgd.lr"] == q.lr_hints["sgd"] and session["rmsprop.lr"] == q.lr_hints["adaptive"]
+    assert session["sgd.lr"] == lr_hints(q)["sgd"] and session["rmsprop.lr"] == lr_hints(q)["adaptive"]
     assert (session["x0"], session["y0"]) == q.start
     s = state.scenario(session)
     assert to_query(s) == {"v": "1", "surface": "quadratic", "adam.lr": "0.005"}
     # the sgd hint depends on κ: an untouched lr follows it, so the link stays short
     session["kappa"] = 1000.0
     state.prepare(session)
-    assert session["sgd.lr"] == surfaces.get("quadratic", kappa=1000).lr_hints["sgd"]
+    assert session["sgd.lr"] == lr_hints(surfaces.get("quadratic", kappa=1000))["sgd"]
     assert set(to_query(state.scenario(session))) == {"v", "surface", "kappa", "adam.lr"}
 
 
@@ -548,9 +549,9 @@ def test_diagnostics_draw_every_panel_in_the_runs_colours(default_runs):
         lines = [t for t in spec["data"] if t["legendgroup"] == r.key]
         assert {t["line"]["color"] for t in lines} == {style.run_color(r.key)}
         has_m = any(t["yaxis"] == "y5" for t in lines)
-        assert has_m == optimizers.spec(r.name).adam_family
+        assert has_m == bool(optimizers.spec(r.name).records)
         has_bound = any(t["name"].endswith("bound") for t in lines)
-        assert has_bound == optimizers.spec(r.name).adam_family
+        assert has_bound == (optimizers.spec(r.name).step_bound is not None)
     for panel in ("yaxis", "yaxis2", "yaxis3", "yaxis4", "yaxis6"):
         assert spec["layout"][panel]["type"] == "log"
     adam = [t for t in spec["data"] if t["legendgroup"] == "adam" and t["yaxis"] == "y3"
@@ -692,8 +693,8 @@ def test_the_weight_decay_convention_is_stated_for_every_optimizer_that_has_one(
 def test_every_optimizer_has_its_own_colour_far_from_the_others():
     def rgb(h):
         return np.array([int(h[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
-    assert set(style.COLORS) == set(optimizers.names())
-    cols = [rgb(c) for c in style.COLORS.values()]
+    assert all(optimizers.spec(n).color for n in optimizers.names())    # every built-in has its own
+    cols = [rgb(style.optimizer_color(n)) for n in optimizers.names()]
     gaps = [np.linalg.norm(a - b) for i, a in enumerate(cols) for b in cols[i + 1:]]
     assert min(gaps) > 60
     assert style.run_color("adam-2") != style.run_color("adam") != style.run_color("adam-3")

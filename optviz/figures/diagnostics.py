@@ -39,6 +39,11 @@ def step_bound(run_opt, steps: int) -> np.ndarray:
     return optimizers.max_step_bound(run_opt, t) * eta
 
 
+def _exceeds_gamma(bound: np.ndarray, gamma: np.ndarray) -> bool:
+    ok = np.isfinite(bound) & np.isfinite(gamma)
+    return bool(ok.any()) and bool(np.any(bound[ok] > gamma[ok] * (1 + 1e-12)))
+
+
 # panel → (row, col) in a 3 × 2 grid
 PANELS = {
     "loss": (1, 1), "grad": (1, 2), "dx": (2, 1), "dy": (2, 2), "m": (3, 1), "v": (3, 2),
@@ -96,7 +101,7 @@ def diagnostics_figure(s: Scenario, trajectories: dict, normalise_steps: bool = 
                              "y": f4(b[idx]), "line": {"color": color, "dash": "dot", "width": 2.2},
                              "hovertemplate": f"{r.label} bound<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>",
                              **_ax(panel)})
-            if r.name == "adamax":          # the paper's |Δθ| ≤ α next to the exact bound
+            if _exceeds_gamma(bound, gamma):   # an exact bound above α: the paper's α beside it
                 a = np.where(np.isfinite(gamma), 1.0 if normalise_steps else gamma, np.nan)
                 data.append({**common, "name": "α", "showlegend": False, "y": f4(a[idx]),
                              "line": {"color": "#555", "dash": "dash", "width": 1.2},

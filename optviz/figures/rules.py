@@ -14,9 +14,10 @@ from optimizers import schedules
 
 from optviz.model.scenario import Run
 
-# Hyperparameters whose symbol is worth replacing by its number in the rule.
-_SUBSTITUTE = {"beta1", "beta2", "eps", "weight_decay", "momentum", "dampening", "alpha",
-               "lr_decay", "momentum_decay", "initial_accumulator_value"}
+
+def _substituted(h) -> bool:
+    """Numbers worth putting in the rule in place of their symbol (γ_t stays a symbol)."""
+    return h.kind == "float" and h.in_rule and bool(h.symbol)
 
 
 def latex_number(v: float) -> str:
@@ -37,7 +38,7 @@ def rule_latex(run: Run, color: str = "#1f5fd1") -> str:
     tex = spec.latex.strip()
     hp = run.hp_dict
     for h in spec.hparams:
-        if h.name not in _SUBSTITUTE or not h.symbol:
+        if not _substituted(h):
             continue
         if hp[h.name] == 0:          # a zero term reads better as its symbol (listed below)
             continue
@@ -54,7 +55,7 @@ def values_latex(run: Run) -> str:
     if sched:
         parts.append(sched.replace("T", r"T").replace("k", str(hp.get("step_every", "k")))
                      if hp["schedule"] == "step" else sched)
-    zeros = [h for h in spec.hparams if h.name in _SUBSTITUTE and h.symbol and hp[h.name] == 0]
+    zeros = [h for h in spec.hparams if _substituted(h) and hp[h.name] == 0]
     if zeros:
         parts.append(r",\ ".join(f"{h.symbol} = 0" for h in zeros))
     if hp.get("warmup"):
@@ -63,45 +64,49 @@ def values_latex(run: Run) -> str:
 
 
 def notes(run: Run) -> list[str]:
+    """Lines under a run's rule: its weight-decay convention, what its entry says about these
+    settings (entry.describe), its source."""
     spec = optimizers.spec(run.name)
     hp = run.hp_dict
     out = []
-    if "decay" in hp:
+    if spec.weight_decay in ("decoupled", "proximal") and "decay" in hp:
         if hp["decay"] == "lr":
             out.append("Weight decay convention: **decay = lr** — each step shrinks θ by γ_t·λ "
                        "(torch / optax AdamW).")
         else:
             out.append("Weight decay convention: **decay = schedule** — each step shrinks θ by η_t·λ, "
                        "independent of the learning rate (Loshchilov & Hutter, Alg. 2).")
-    elif "weight_decay" in hp and hp["weight_decay"]:
-        if run.name == "lion":
-            out.append("Weight decay is decoupled: θ shrinks by γ_t·λ outside the sign step.")
-        else:
-            out.append("Weight decay is L2: λθ is added to the gradient, so it passes through "
-                       "the adaptive scaling (for Adam this is Adam-ℓ2, not AdamW).")
-    if run.name in ("sgd", "momentum", "nesterov"):
-        kind = ("plain gradient descent" if hp["momentum"] == 0 else
-                "Nesterov momentum" if hp["nesterov"] else "heavy-ball momentum")
-        out.append(f"With these settings this is {kind}.")
-    if hp.get("amsgrad") and run.name != "amsgrad":
-        out.append("AMSGrad is on: v̂ uses the running maximum of v.")
+    elif spec.weight_decay and hp.get("weight_decay"):
+        out.append(_WD_RULE_NOTE[spec.weight_decay](spec))
+    if spec.describe is not None:
+        out += list(spec.describe(hp))
     if spec.paper:
         out.append(f"Source: {spec.paper}.")
     return out
 
 
+_WD_RULE_NOTE = {
+    "l2": lambda spec: ("Weight decay is L2: λθ is added to the gradient, so it passes through the "
+                        "adaptive scaling" + (" (for Adam this is Adam-ℓ2, not AdamW)."
+                                              if spec.adam_family else ".")),
+    "decoupled": lambda spec: "Weight decay is decoupled: θ shrinks by γ_t·λ outside the update step.",
+    "proximal": lambda spec: "Weight decay is proximal: θ ← θ/(1 + γ_tλ) after the update step.",
+}
+
+
 def weight_decay_note(name: str, decay: str = "lr") -> str:
-    """One line under the λ control saying which weight-decay convention is active."""
+    """One line under the λ control saying which weight-decay convention is active ("" if the
+    optimizer has no weight decay). Read from the entry's `weight_decay` kind."""
     spec = optimizers.spec(name)
-    names = {h.name for h in spec.hparams}
-    if "weight_decay" not in names:
+    kind = spec.weight_decay
+    if not kind:
         return ""
-    if "decay" in names:
+    if kind == "l2":
+        return ("λ is L2 weight decay: g ← g + λθ, so it passes through the optimizer's scaling"
+                + (" (Adam-ℓ2, not AdamW)." if spec.adam_family else "."))
+    if "decay" in spec.defaults:
         how = ("θ shrinks by γ_t·λ (decay = lr, as torch/optax)" if decay == "lr" else
                "θ shrinks by η_t·λ, independent of the learning rate (decay = schedule)")
-        kind = "proximal" if name == "adamprox" else "decoupled"
         return f"λ is {kind} weight decay, outside the adaptive step: per step {how}."
-    if name == "lion":
-        return "λ is decoupled weight decay: θ shrinks by γ_t·λ, outside the sign step."
-    return ("λ is L2 weight decay: g ← g + λθ, so it passes through the optimizer's scaling"
-            + (" (Adam-ℓ2, not AdamW)." if spec.adam_family else "."))
+    how = "θ shrinks by γ_t·λ" if kind == "decoupled" else "θ ← θ/(1 + γ_t·λ)"
+    return f"λ is {kind} weight decay: {how}, outside the update step."

@@ -1,31 +1,19 @@
 """Colours and type sizes shared by every chart, so a run looks the same everywhere.
 
-Each optimizer owns one colour whatever else is selected (Adam is always blue), so a lecturer's
-second slide matches the first. A second/third copy of the same optimizer (A/B) keeps the hue,
+Each optimizer owns one colour whatever else is selected (its registry entry's `color`; Adam is
+always blue), so a lecturer's second slide matches the first. A second/third copy of the same optimizer (A/B) keeps the hue,
 darker/lighter, with a dashed/dotted line.
 """
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
-# Chosen for contrast on the light background and for telling neighbours apart on a projector.
-COLORS = {
-    "sgd": "#d62728",
-    "momentum": "#ff7f0e",
-    "nesterov": "#8c564b",
-    "adagrad": "#2ca02c",
-    "rmsprop": "#9467bd",
-    "adam": "#1f5fd1",
-    "adamw": "#00a3a3",
-    "adam_nobc": "#e377c2",
-    "amsgrad": "#1a237e",
-    "adamprox": "#9e9d24",
-    "adamax": "#b35900",
-    "nadam": "#ff4081",
-    "radam": "#6a1b9a",
-    "lion": "#000000",
-    "adabelief": "#7f7f7f",
-}
+import optimizers
+
+# For an entry without its own colour: distinct hues at the built-ins' saturation, picked by a
+# stable hash of the name (the same name always gets the same colour, in every process).
+FALLBACK = ("#2e7d32", "#c62828", "#6d4c41", "#00838f", "#ad1457", "#4527a0", "#ef6c00", "#558b2f")
 DASHES = {1: "solid", 2: "dash", 3: "dot"}
 SYMBOLS = {1: "circle", 2: "square", 3: "diamond"}
 
@@ -36,9 +24,18 @@ def _mix(hex_color: str, other: tuple[int, int, int], t: float) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
+def optimizer_color(name: str) -> str:
+    """The colour of optimizer `name`: its entry's, or a stable pick for one without."""
+    try:
+        color = optimizers.spec(name).color
+    except ValueError:
+        color = ""
+    return color or FALLBACK[zlib.crc32(name.encode()) % len(FALLBACK)]
+
+
 def run_color(key: str) -> str:
     name, _, copy = key.partition("-")
-    base = COLORS.get(name, "#444444")
+    base = optimizer_color(name)
     if copy == "2":
         return _mix(base, (0, 0, 0), 0.35)
     if copy == "3":

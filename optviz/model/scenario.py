@@ -23,6 +23,7 @@ import optimizers
 import surfaces
 from optviz.params import HParam
 
+from .defaults import lr_hint
 from .fmt import fmt_number, fmt_value
 
 SCHEMA_VERSION = "1"
@@ -39,7 +40,8 @@ MAX_VALUE_CHARS = 40           # a number or a name; `expr` has the parser's own
 MAX_KEY_CHARS = 60
 MAX_NOTES = 25
 
-STEPS = HParam("steps", DEFAULT_STEPS, 1, optimizers.MAX_STEPS, kind="int", help="number of updates")
+STEPS = HParam("steps", DEFAULT_STEPS, 1, optimizers.MAX_STEPS, kind="int", help="number of updates",
+               grid=(10, 20, 50, 100, 200, 300, 500, 700, 1000, 1500, 2000, 3000, 5000, 10000, 20000))
 SEED = HParam("seed", DEFAULT_SEED, 0, 999_999, kind="int",
               help="seed of the gradient noise (the same seed gives every run the same draws)")
 
@@ -159,7 +161,7 @@ def run_defaults(name: str, surface) -> dict:
     rate the surface suggests for the optimizer's family (a good first picture)."""
     spec = optimizers.spec(name)
     d = dict(spec.defaults)
-    d["lr"] = float(surface.lr_hints[spec.family])
+    d["lr"] = lr_hint(surface, spec.family)
     return d
 
 

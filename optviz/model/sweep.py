@@ -72,14 +72,10 @@ def axis_values(h, lo: float, hi: float, log: bool, n: int) -> np.ndarray:
 
 
 def default_range(h) -> tuple[float, float, bool]:
-    """A sensible default (min, max, log) for sweeping hyperparameter h."""
-    known = {"lr": (1e-4, 1.0, True), "beta1": (0.0, 0.99, False), "beta2": (0.9, 0.9999, True),
-             "eps": (1e-12, 1e-2, True), "weight_decay": (0.0, 1.0, False),
-             "momentum": (0.0, 0.99, False), "alpha": (0.9, 0.9999, True),
-             "dampening": (0.0, 0.9, False), "lr_decay": (0.0, 0.1, False),
-             "momentum_decay": (0.0, 0.01, False), "initial_accumulator_value": (0.0, 1.0, False)}
-    if h.name in known:
-        return known[h.name]
+    """A sensible default (min, max, log) for sweeping hyperparameter h: its declared `sweep`
+    range, else its valid range (open ends pulled inside)."""
+    if h.sweep is not None:
+        return tuple(h.sweep)
     lo = h.lo if h.lo is not None else 0.0
     hi = h.hi if h.hi is not None else 1.0
     if h.hi_open:

@@ -11,6 +11,7 @@ import streamlit
 
 import optimizers
 from optviz.figures.sweep import heatmap
+from optviz.model.defaults import lr_hint
 from optviz.model.fmt import fmt_hparam, fmt_value
 from optviz.model.presets.paper import parse_scenario
 from optviz.model.sweep import (MAX_STEPS, METRIC_TITLES, METRICS, N_CHOICES, PREFIX, SweepResult,
@@ -98,7 +99,7 @@ def _race_context(query: Mapping, opt: str):
         fixed = dict(run.hp)
     else:
         spec = optimizers.spec(opt)
-        fixed = dict(spec.defaults, lr=float(surf.lr_hints[spec.family]))
+        fixed = dict(spec.defaults, lr=lr_hint(surf, spec.family))
     return surf, sc.start, min(sc.steps, MAX_STEPS), sc.seed, fixed, sc
 
 
@@ -163,9 +164,8 @@ def render(st, query: Mapping, write_url: bool = False) -> None:
     surf, start, steps, seed, fixed, sc = _race_context(q, settings.opt)
     st.caption(f"Surface {surf.title}, start ({start[0]:g}, {start[1]:g}), {steps} steps, seed {seed}; "
                f"{settings.opt}'s other hyperparameters: " +
-               ", ".join(f"{k}={v}" for k, v in fixed.items()
-                         if k not in (settings.x, settings.y) and k in ("lr", "beta1", "beta2", "eps",
-                                                                       "weight_decay", "momentum")))
+               ", ".join(f"{h.name}={fixed[h.name]}" for h in optimizers.spec(settings.opt).hparams
+                         if h.name not in (settings.x, settings.y) and h.kind == "float"))
     key = _result_key(settings, sc, fixed)
     res = _RESULTS.get(key)
     if res is None:

@@ -32,11 +32,12 @@ def data(query: Mapping, sparse: bool = False) -> dict:
     for r, opt, tr in zip(sc.runs, opts, trs):
         gamma = opt.hp["lr"] * tr.eta
         ratio = tr.deltas[1:] / gamma[:, None]
-        bound = None
-        if r.name == "adamax":
-            bound = optimizers.max_step_bound(opt, t) / opt.hp["lr"]
+        # an entry's exact bound is drawn when it is not α itself (AdaMax's is ~1% above)
+        bound = optimizers.max_step_bound(opt, t) / opt.hp["lr"]
+        if not np.isfinite(bound).all() or np.all(bound == 1.0):
+            bound = None
         sparse_bound = None
-        if opt.spec.adam_family and "beta2" in opt.hp and r.name != "adamax":
+        if bound is None and opt.spec.adam_family and "beta2" in opt.hp:
             sparse_bound = (1 - opt.hp["beta1"]) / math.sqrt(1 - opt.hp["beta2"])
         out.append({"key": r.key, "label": run_label(r), "ratio": ratio, "bound": bound,
                     "sparse_bound": sparse_bound})
