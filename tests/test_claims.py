@@ -19,7 +19,8 @@ import surfaces
 from optviz.figures import panels
 from optviz.figures.panels import bias_correction, condition, prox_gap, scale_free, step_bound
 from optviz.model.presets import paper as pp, preset_url
-from optviz.model.presets.paper import PAPER_PRESETS, get, parse_scenario, scenario_runs
+from optviz.model.presets.paper import PAPER_PRESETS, get
+from optviz.model.scenario import parse_scenario, scenario_runs
 
 B1, B2 = 0.9, 0.999
 

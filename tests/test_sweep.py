@@ -13,7 +13,7 @@ import optimizers
 import surfaces
 from optviz.figures.sweep import heatmap
 from optviz.model import sweep as sw
-from optviz.model.presets.paper import parse_scenario
+from optviz.model.scenario import parse_scenario
 from optviz.page import sweep as sweep_page
 
 

@@ -42,7 +42,7 @@ def trajectories_json(s: Scenario, trajectories: dict, link: str = "") -> str:
             continue
         runs.append({
             "key": r.key, "optimizer": r.name, "label": r.label,
-            "hyperparameters": {k: (v if isinstance(v, (bool, str, int)) else float(v)) for k, v in r.hp},
+            "hyperparameters": {k: (v if isinstance(v, (bool, str, int)) else float(v)) for k, v in r.hp.items()},
             "diverged_at": tr.diverged_at,
             "final_loss": _num(tr.losses[-1]),
             "points": [[_num(x), _num(y)] for x, y in tr.points],

@@ -16,7 +16,8 @@ import functools
 import math
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 from urllib.parse import urlencode
 
 import optimizers
@@ -52,13 +53,59 @@ _INSTANCE_RE = re.compile(r"([a-z][a-z0-9_]*)(?:-([0-9]))?")
 
 
 # --------------------------------------------------------------------------------- the model
+class Frozen(Mapping):
+    """An immutable, ordered, hashable mapping: a Scenario's parameters read like a dict and
+    hash (and compare with each other) like the tuple of their items."""
+
+    __slots__ = ("_items", "_dict")
+
+    def __init__(self, items: Mapping | Sequence = ()):
+        pairs = tuple(items.items() if isinstance(items, Mapping) else items)
+        object.__setattr__(self, "_items", pairs)
+        object.__setattr__(self, "_dict", dict(pairs))
+
+    def __getitem__(self, key):
+        return self._dict[key]
+
+    def __iter__(self):
+        return iter(self._dict)
+
+    def __len__(self) -> int:
+        return len(self._dict)
+
+    def __hash__(self) -> int:
+        return hash(self._items)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Frozen):
+            return self._items == other._items
+        return dict(self._dict) == other if isinstance(other, Mapping) else NotImplemented
+
+    def __setattr__(self, name, value):
+        raise AttributeError("Frozen is immutable")
+
+    def __reduce__(self):
+        return (Frozen, (self._items,))
+
+    def __repr__(self) -> str:
+        return f"Frozen({self._items!r})"
+
+
 @dataclass(frozen=True)
 class Run:
     """One optimizer in the race: `key` is its URL id (adam, adam-2), `hp` every hyperparameter."""
 
     key: str
     name: str
-    hp: tuple[tuple[str, Any], ...]
+    hp: Frozen
+
+    def __post_init__(self):
+        if not isinstance(self.hp, Frozen):
+            object.__setattr__(self, "hp", Frozen(self.hp))
+
+    def optimizer(self, **override):
+        """This run's optimizer, hyperparameters optionally overridden (panels, tests)."""
+        return optimizers.get(self.name, label=self.key, **{**self.hp, **override})
 
     @property
     def copy(self) -> int:
@@ -75,8 +122,12 @@ class Run:
 
 @dataclass(frozen=True)
 class Scenario:
+    """Everything a link says: the surface and its parameters, the runs, the start, the length,
+    the seed, and how the page shows it (view, preset tag). The one model of the app, its presets,
+    panels, sweep and tests."""
+
     surface: str = DEFAULT_SURFACE
-    params: tuple[tuple[str, Any], ...] = ()      # the surface's parameters, all of them
+    params: Frozen = Frozen()                     # the surface's parameters, all of them
     expr: str = ""                                # surface == "custom" only
     runs: tuple[Run, ...] = ()
     x0: float = math.nan
@@ -86,6 +137,10 @@ class Scenario:
     view: str = "explore"
     preset: str = ""
 
+    def __post_init__(self):
+        if not isinstance(self.params, Frozen):
+            object.__setattr__(self, "params", Frozen(self.params))
+
     @property
     def params_dict(self) -> dict:
         return dict(self.params)
@@ -94,14 +149,23 @@ class Scenario:
     def start(self) -> tuple[float, float]:
         return (self.x0, self.y0)
 
-    def build_surface(self):
-        return build_surface(self.surface, self.params, self.expr)
+    def build_surface(self, **override):
+        """The surface; `override` changes some of its parameters (a panel's variant)."""
+        params = Frozen({**self.params, **override}) if override else self.params
+        return build_surface(self.surface, params, self.expr)
 
     def run(self, key: str) -> Run:
         for r in self.runs:
             if r.key == key:
                 return r
         raise KeyError(key)
+
+    def first(self, *names: str) -> Run | None:
+        """The first run of any of these optimizers (by registry name), or None."""
+        for r in self.runs:
+            if r.name in names:
+                return r
+        return None
 
     def problems(self) -> dict[str, str]:
         """Runs whose hyperparameters do not go together (e.g. Nesterov without momentum)."""
@@ -217,7 +281,7 @@ def to_query(s: Scenario, explicit: bool = False) -> dict[str, str | list[str]]:
         q["opt"] = keys if keys else [""]
     for r in s.runs:
         d = run_defaults(r.name, surface)
-        for k, v in r.hp:
+        for k, v in r.hp.items():
             if explicit or not _same(v, d[k]):
                 q[f"{r.key}.{k}"] = fmt_value(v)
     for name, v, d in (("x0", s.x0, surface.start[0]), ("y0", s.y0, surface.start[1])):
@@ -395,11 +459,9 @@ def _read(raw, note_unknown: bool):
         view = "explore"
 
     preset = r.one("preset") or ""
-    if preset:
-        from .presets import preset_names
-        if preset not in preset_names():
-            r.note(f"preset: unknown preset {_shown(preset)}; ignored")
-            preset = ""
+    if preset and preset not in PRESET_TAGS:
+        r.note(f"preset: unknown preset {_shown(preset)}; ignored")
+        preset = ""
 
     if note_unknown:
         _unknown(r, keys)
@@ -460,7 +522,58 @@ def _unknown(r: _Reader, keys: list[str]) -> None:
         r.note(f"… and {len(unknown) - 10} more unknown parameters ignored")
 
 
+# ------------------------------------------------------------------- strict reading, running
+def parse_scenario(query: Mapping[str, Any], strict: bool = False) -> Scenario:
+    """A Scenario from URL parameters (str → str, or list[str] for the repeated `opt`), read by the
+    app's own reader (read_link): one definition of what a link means.
+
+    Where the app notes a refused value and shows its default, this raises: a panel or a test must
+    not silently run something else. strict (presets): also every race parameter must be written
+    out and no key may be unknown — a preset must not depend on a default. Otherwise missing values
+    take the app's defaults (an optimizer's lr: the surface's hint for its family) and keys the race
+    does not read are ignored. Raises ValueError naming every problem.
+    """
+    s, notes, extra = read_link(query)
+    problems = list(notes)
+    if strict:
+        given = {str(k) for k in query}
+        required = (["v", "surface"] + (["expr"] if s.surface == "custom" else [])
+                    + list(s.params) + ["opt"]
+                    + [f"{r.key}.{k}" for r in s.runs for k in r.hp] + ["x0", "y0", "steps", "seed"])
+        problems += [f"{k}: missing (a preset writes every parameter)" for k in required if k not in given]
+        if extra:
+            problems.append(f"unknown parameters: {', '.join(sorted(extra))}")
+    if problems:
+        raise ValueError("; ".join(problems))
+    return s
+
+
+def scenario_runs(preset, *, surface: Mapping | None = None, runs: Mapping | None = None,
+                  start=None, steps: int | None = None, seed: int | None = None,
+                  diagnostics: bool = True, strict: bool | None = None):
+    """Run a preset (or a query dict) through the public API: (surface, [Trajectory per run]).
+
+    All runs advance in ONE batched `optimizers.run`. Keyword overrides make variants of the same
+    scenario: `surface` (surface parameters, e.g. {"scale_x": 1.0}), `runs` ({key: {hp: value}}),
+    `start`, `steps`, `seed`. Presets are parsed strictly (every parameter explicit and valid).
+    """
+    query = preset.query if hasattr(preset, "query") else preset
+    sc = parse_scenario(query, strict=hasattr(preset, "query") if strict is None else strict)
+    surf = sc.build_surface(**(surface or {}))
+    opts = [r.optimizer(**(runs or {}).get(r.key, {})) for r in sc.runs]
+    trs = optimizers.run(opts, surf, start=sc.start if start is None else start,
+                         steps=sc.steps if steps is None else steps,
+                         seed=sc.seed if seed is None else seed, diagnostics=diagnostics)
+    return surf, trs
+
+
 # ------------------------------------------------------------------------------ presets
+# The preset names a link's `preset=` tag may carry. The preset lookup (optviz.model.presets) adds
+# them when it is imported: presets are written with this module's codec, so the codec cannot
+# import them (that was an import cycle).
+PRESET_TAGS: set[str] = set()
+
+
 @dataclass(frozen=True)
 class Preset:
     """A complete scenario with a title and what to look for (a lecturer can read it aloud)."""
@@ -470,7 +583,7 @@ class Preset:
     what_to_look_for: str
     query: dict          # the complete scenario as URL parameters, every parameter explicit
     source: str = ""     # paper and section, e.g. "Kingma & Ba 2015, §6.4"
-    panel: str = "race"  # race | diagnostics | steps | 3d | a panel the paper-presets module draws
+    panel: str = "race"  # race | diagnostics | steps | 3d | a name in optviz.figures.panels.PANELS
 
 
 def preset_url(preset: Preset) -> str:

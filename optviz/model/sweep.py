@@ -30,7 +30,7 @@ import numpy as np
 import optimizers
 
 from .fmt import fmt_value as fmt
-from .presets.paper import parse_scenario
+from .scenario import Run, Scenario, parse_scenario, to_query
 
 PREFIX = "sweep."
 MAX_N = 64
@@ -227,18 +227,12 @@ def cell_query(result: SweepResult, i: int, j: int, keep_sweep: bool = False) ->
     if not (0 <= i < n and 0 <= j < n):
         raise ValueError(f"cell ({i}, {j}) is outside the {n} × {n} grid")
     s = result.surface
-    q: dict[str, Any] = {"v": "1", "surface": s.name}
-    params = dict(s.params)
-    if s.name == "custom":
-        q["expr"] = params.pop("expr")
-    for k, v in params.items():
-        q[k] = fmt(v)
-    q["opt"] = [result.opt_name]
     hp = optimizers.get(result.opt_name, **result.cell_hp(i, j)).hp
-    for k, v in hp.items():
-        q[f"{result.opt_name}.{k}"] = fmt(v)
-    q["x0"], q["y0"] = fmt(result.start[0]), fmt(result.start[1])
-    q["steps"], q["seed"] = str(result.steps), str(result.seed)
+    params = {k: v for k, v in s.params.items() if k != "expr"}    # a typed surface's text is `expr`
+    scn = Scenario(s.name, params, s.params.get("expr", ""),
+                   (Run(result.opt_name, result.opt_name, hp),), float(result.start[0]),
+                   float(result.start[1]), result.steps, result.seed)
+    q = to_query(scn, explicit=True)
     parse_scenario(q, strict=s.name != "custom")
     if keep_sweep:
         q.update(result.settings)

@@ -7,7 +7,7 @@ import streamlit
 
 from optviz.figures.panels import PANELS
 from optviz.figures.panels.common import query_key
-from optviz.model.presets.paper import parse_scenario
+from optviz.model.scenario import parse_scenario
 from optviz.model.scenario import to_query
 
 

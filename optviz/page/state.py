@@ -67,11 +67,11 @@ def seed(session: MutableMapping, s: Scenario) -> None:
     if s.surface == CUSTOM:
         session["expr"] = s.expr
         session[GOOD_EXPR_KEY] = s.expr
-    for k, v in s.params:
+    for k, v in s.params.items():
         session[k] = v
     session["opt"] = [r.key for r in s.runs]
     for r in s.runs:
-        for k, v in r.hp:
+        for k, v in r.hp.items():
             session[f"{r.key}.{k}"] = v
     session["x0"], session["y0"] = s.x0, s.y0
     session["steps"], session["seed"] = s.steps, s.seed

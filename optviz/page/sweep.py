@@ -13,7 +13,7 @@ import optimizers
 from optviz.figures.sweep import heatmap
 from optviz.model.defaults import lr_hint
 from optviz.model.fmt import fmt_hparam, fmt_value
-from optviz.model.presets.paper import parse_scenario
+from optviz.model.scenario import parse_scenario
 from optviz.model.sweep import (MAX_STEPS, METRIC_TITLES, METRICS, N_CHOICES, PREFIX, SweepResult,
                                 SweepSettings, best_cell, cell_query, default_range, is_beta_like,
                                 parse_sweep_query, sweep_grid, sweep_to_query, sweepable)

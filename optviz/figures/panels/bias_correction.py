@@ -10,7 +10,7 @@ from plotly.subplots import make_subplots
 
 import optimizers
 from optviz.figures.style import run_color
-from optviz.model.presets.paper import parse_scenario
+from optviz.model.scenario import parse_scenario
 
 
 

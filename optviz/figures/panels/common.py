@@ -8,7 +8,7 @@ import numpy as np
 
 import optimizers
 from optviz.model.fmt import fmt_value as fmt
-from optviz.model.presets.paper import Run
+from optviz.model.scenario import Run
 
 PANEL_MAX_STEPS = 5000   # panels rerun the scenario: longer races are cut here (compute budget)
 

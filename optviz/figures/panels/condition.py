@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import optimizers
 import surfaces
 from optviz.figures.style import run_color
-from optviz.model.presets.paper import parse_scenario
+from optviz.model.scenario import parse_scenario
 
 from .common import run_label
 

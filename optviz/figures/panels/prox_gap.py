@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 import optimizers
 from optviz.figures.style import run_color
-from optviz.model.presets.paper import parse_scenario
+from optviz.model.scenario import parse_scenario
 
 from .common import PANEL_MAX_STEPS
 

@@ -7,9 +7,11 @@ papers, with the panels that show them); this module is the one lookup.
 """
 from __future__ import annotations
 
-from ..scenario import Preset, parse_query, preset_url
+from ..scenario import PRESET_TAGS, Preset, parse_query, preset_url
 from .general import GENERAL_PRESETS
 from .paper import PAPER_PRESETS
+
+PRESET_TAGS.update(p.name for p in GENERAL_PRESETS + PAPER_PRESETS)
 
 
 __all__ = ["Preset", "preset_url", "GENERAL_PRESETS", "PAPER_PRESETS", "all_presets", "preset_names",

@@ -17,126 +17,14 @@ exactly the scenario its link shows.
 """
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Mapping, Sequence
 
-import numpy as np
-
-import optimizers
-import surfaces
-from ..fmt import fmt_value as fmt
-from ..scenario import SCHEMA_VERSION, Preset, read_link
-
-# ------------------------------------------------------------------------------ the scenario
-@dataclass(frozen=True)
-class Run:
-    key: str                 # URL id: adam, adam-2
-    name: str                # registry name: adam
-    hp: Mapping[str, Any]    # every hyperparameter
-
-    def optimizer(self, **override):
-        return optimizers.get(self.name, label=self.key, **{**self.hp, **override})
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """A parsed query: the surface, the runs, the start, the number of steps and the seed."""
-
-    surface: str
-    params: Mapping[str, Any]
-    runs: tuple[Run, ...]
-    start: tuple[float, float]
-    steps: int
-    seed: int
-    expr: str = ""
-    extra: Mapping[str, Any] = field(default_factory=dict)   # keys the race does not read
-
-    def build_surface(self, **override):
-        p = {**self.params, **override}
-        if self.surface == "custom":
-            return surfaces.from_expression(self.expr, **p)
-        return surfaces.get(self.surface, **p)
-
-    def run(self, key: str) -> Run:
-        for r in self.runs:
-            if r.key == key:
-                return r
-        raise KeyError(key)
-
-    def first(self, *names: str) -> Run | None:
-        """The first run of any of these optimizers (by registry name), or None."""
-        for r in self.runs:
-            if r.name in names:
-                return r
-        return None
-
-
-def parse_scenario(query: Mapping[str, Any], strict: bool = False) -> Scenario:
-    """A Scenario from URL parameters (str → str, or list[str] for the repeated `opt`), read by the
-    app's own reader (optviz.model.scenario.read_link): one definition of what a link means.
-
-    Where the app notes a refused value and shows its default, this raises: a panel or a test must
-    not silently run something else. strict (presets): also every race parameter must be written
-    out and no key may be unknown — a preset must not depend on a default. Otherwise missing values
-    take the app's defaults (an optimizer's lr: the surface's hint for its family) and keys the race
-    does not read are kept in `extra`. Raises ValueError naming every problem.
-    """
-    s, notes, extra = read_link(query)
-    problems = list(notes)
-    if strict:
-        given = {str(k) for k in query}
-        required = (["v", "surface"] + (["expr"] if s.surface == "custom" else [])
-                    + [name for name, _ in s.params] + ["opt"]
-                    + [f"{r.key}.{k}" for r in s.runs for k, _ in r.hp] + ["x0", "y0", "steps", "seed"])
-        problems += [f"{k}: missing (a preset writes every parameter)" for k in required if k not in given]
-        if extra:
-            problems.append(f"unknown parameters: {', '.join(sorted(extra))}")
-    if problems:
-        raise ValueError("; ".join(problems))
-    runs = tuple(Run(r.key, r.name, dict(r.hp)) for r in s.runs)
-    return Scenario(s.surface, dict(s.params), runs, (s.x0, s.y0), s.steps, s.seed, s.expr,
-                    {k: v[0] if len(v) == 1 else v for k, v in extra.items()})
-
-
-def scenario_runs(preset, *, surface: Mapping | None = None, runs: Mapping | None = None,
-                  start=None, steps: int | None = None, seed: int | None = None,
-                  diagnostics: bool = True, strict: bool | None = None):
-    """Run a preset (or a query dict) through the public API: (surface, [Trajectory per run]).
-
-    All runs advance in ONE batched `optimizers.run`. Keyword overrides make variants of the same
-    scenario: `surface` (surface parameters, e.g. {"scale_x": 1.0}), `runs` ({key: {hp: value}}),
-    `start`, `steps`, `seed`. Presets are parsed strictly (every parameter explicit and valid).
-    """
-    query = preset.query if hasattr(preset, "query") else preset
-    sc = parse_scenario(query, strict=hasattr(preset, "query") if strict is None else strict)
-    surf = sc.build_surface(**(surface or {}))
-    opts = [r.optimizer(**(runs or {}).get(r.key, {})) for r in sc.runs]
-    trs = optimizers.run(opts, surf, start=sc.start if start is None else start,
-                         steps=sc.steps if steps is None else steps,
-                         seed=sc.seed if seed is None else seed, diagnostics=diagnostics)
-    return surf, trs
-
+from ..scenario import Preset, explicit_query, parse_scenario
 
 def _query(surface: str, runs: Sequence[tuple[str, Mapping]], *, params: Mapping | None = None,
            start: tuple[float, float], steps: int, seed: int = 0) -> dict:
-    """A complete query: every surface parameter and every hyperparameter written out."""
-    params = dict(params or {})
-    q: dict[str, Any] = {"v": SCHEMA_VERSION, "surface": surface}
-    for h in surfaces.param_specs(surface):
-        q[h.name] = fmt(params.pop(h.name, h.default))
-    if params:
-        raise ValueError(f"{surface}: unknown parameters {sorted(params)}")
-    q["opt"] = [key for key, _ in runs]
-    for key, hp in runs:
-        spec = optimizers.spec(key.split("-")[0])
-        hp = dict(hp)
-        for h in spec.hparams:
-            q[f"{key}.{h.name}"] = fmt(hp.pop(h.name, h.default))
-        if hp:
-            raise ValueError(f"{key}: unknown hyperparameters {sorted(hp)}")
-    q["x0"], q["y0"] = fmt(float(start[0])), fmt(float(start[1]))
-    q["steps"], q["seed"] = str(steps), str(seed)
+    """A preset's complete query (the one writer, explicit_query), checked strictly at import."""
+    q = explicit_query(surface, runs, params=params, start=start, steps=steps, seed=seed)
     parse_scenario(q, strict=True)           # a preset that does not parse fails at import
     return q
 
