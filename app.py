@@ -117,8 +117,8 @@ def optimizer_controls(problems: dict) -> None:
         spec = optimizers.spec(key.split("-")[0])
         lr = S.get(f"{key}.lr")
         # keyed: the label shows γ, and a new label without a key is a new (collapsed) expander.
-        # (Drawing a closed panel's widgets lazily saved ~0.5-1 s of a first load, but with 20
-        # sessions on 2 CPUs 1-3 of 200 slider moves made right after opening a panel were lost.)
+        # Its widgets are drawn even while closed: drawn lazily, a slider moved right after
+        # opening the panel can be lost under load (its rerun remounts the widgets).
         with st.expander(f"{instance_label(key)} · γ = {fmt_number(lr) if lr is not None else '—'}",
                          key=f"_panel_opt_{key}"):
             st.caption(spec.description)
@@ -165,7 +165,8 @@ def load_preset(name: str) -> None:
 # ------------------------------------------------------------------------------------- page
 notes = state.begin(S, _raw_query)
 state.prepare(S)
-problems = state.scenario(S).problems()
+scn = state.scenario(S)        # built once: the sidebar's widgets only show what S already holds
+problems = scn.problems()
 
 with st.sidebar:
     st.markdown("## :material/sports_score: Optimizer race")
@@ -178,7 +179,6 @@ with st.sidebar:
     st.markdown("#### Start and length")
     start_controls()
 
-scn = state.scenario(S)
 _current = state.read_query(st.query_params)
 query = state.finish(S, scn, _current, sweep=sweep.url_params(S, _current))
 if _current != query:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from importlib.metadata import PackageNotFoundError, version
 
 import autograd.numpy as anp
 import numpy as np
@@ -41,6 +42,22 @@ from autograd.numpy.numpy_boxes import ArrayBox
 from autograd.tracer import notrace_primitives, trace
 from autograd.util import toposort
 
+# The replay reads autograd internals (VJPNode, add_outgrads, primitive_vjps, notrace_primitives,
+# toposort's order). It was checked bit for bit against these releases; on any other one the core
+# uses plain autograd (slower, same numbers) until the list is extended after running
+# tests/test_fastpath.py. pyproject.toml pins the same range.
+CHECKED_AUTOGRAD = ("1.9",)
+
+
+def _autograd_checked() -> bool:
+    try:
+        v = version("autograd")
+    except PackageNotFoundError:
+        return False
+    return any(v == c or v.startswith(c + ".") for c in CHECKED_AUTOGRAD)
+
+
+REPLAY_ENABLED = _autograd_checked()
 MAX_SHAPES = 16  # recorded input shapes per function; beyond that, plain autograd (the app and the
                  # runner use a handful of batch sizes per surface)
 
@@ -540,6 +557,8 @@ _last = (None, None, None)      # (f, shape, replay) of the latest lookup: a run
 def replay_for(f, P):
     """The checked Replay of f for P's shape, recorded on first use; None: use plain autograd."""
     global _last
+    if not REPLAY_ENABLED:
+        return None
     last_f, last_shape, rep = _last
     if last_f is f and last_shape == P.shape:
         return rep

@@ -618,3 +618,17 @@ def test_caps_refuse_with_a_clear_message():
         optimizers.run("adam", s, start=np.zeros((20_001, 2)), steps=1)
     assert optimizers.run("adam", s, start=np.zeros((4096, 2)), steps=500,
                           diagnostics=False, record_grads=False).points.shape == (501, 4096, 2)
+
+
+def test_replay_runs_only_on_the_autograd_releases_it_was_checked_against(monkeypatch):
+    import importlib.metadata
+    assert fastgrad.REPLAY_ENABLED == fastgrad._autograd_checked()
+    monkeypatch.setattr(fastgrad, "version", lambda name: "1.10.0")
+    assert not fastgrad._autograd_checked()
+    monkeypatch.setattr(fastgrad, "version", lambda name: "1.9.1")
+    assert fastgrad._autograd_checked()
+    monkeypatch.setattr(fastgrad, "REPLAY_ENABLED", False)
+    fastgrad._last = (None, None, None)
+    s = surfaces.get("rosenbrock")
+    assert fastgrad.replay_for(s.f, np.zeros((3, 2))) is None          # plain autograd then
+    assert importlib.metadata.version("autograd").startswith(fastgrad.CHECKED_AUTOGRAD)

@@ -268,3 +268,28 @@ def test_sweep_tab_names_bad_link_values():
     assert not at.exception
     text = " ".join(w.value for w in at.warning)
     assert "sweep.n" in text and "sweep.x" in text
+
+
+def test_the_shared_result_cache_is_a_locked_lru():
+    """Every session's sweeps share one cache: bounded, least recently used out first, and safe
+    when sessions (threads) write at once."""
+    import threading
+    from optviz.model.cache import LockedLRU
+    c = LockedLRU(3)
+    for k in "abc":
+        c.put(k, k.upper())
+    assert c.get("a") == "A"                     # a is now the most recent
+    c.put("d", "D")
+    assert "b" not in c and [c.get(k) for k in "acd"] == ["A", "C", "D"]
+
+    def writer(i):
+        for j in range(2000):
+            c.put((i, j), j)
+            c.get((i, j - 1))
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(c) == 3
+    assert sw.RESULTS.max_entries >= 1 and isinstance(sw.RESULTS, LockedLRU)

@@ -1,7 +1,7 @@
 """The contour background: f sampled once per surface, drawn as banded levels into a PNG.
 
 A PNG under the plot (layout.images) survives Plotly animations, where a contour trace vanishes with
-`redraw: False` (measured; see DESIGN.md). Levels are log-spaced in f − f* where the surface asks
+`redraw: False` (measured with plotly.js 4.2 in Streamlit 1.67). Levels are log-spaced in f − f* where the surface asks
 for it, so a valley floor 10⁻³ deep is as visible as a wall 10³ high.
 """
 from __future__ import annotations

@@ -6,31 +6,18 @@ stated below the rule.
 """
 from __future__ import annotations
 
-import math
 import re
 
 import optimizers
 from optimizers import schedules
 
+from optviz.model.fmt import fmt_latex
 from optviz.model.scenario import Run
 
 
 def _substituted(h) -> bool:
     """Numbers worth putting in the rule in place of their symbol (γ_t stays a symbol)."""
     return h.kind == "float" and h.in_rule and bool(h.symbol)
-
-
-def latex_number(v: float) -> str:
-    v = float(v)
-    if v == 0:
-        return "0"
-    e = math.floor(math.log10(abs(v)))
-    if -3 <= e <= 4:
-        return f"{v:.6g}"
-    m = v / 10 ** e
-    if abs(m - round(m)) < 1e-9:
-        m = round(m)
-    return (r"10^{%d}" % e) if m == 1 else (r"%s\times 10^{%d}" % (f"{m:.3g}", e))
 
 
 def rule_latex(run: Run, color: str = "#1f5fd1") -> str:
@@ -42,7 +29,7 @@ def rule_latex(run: Run, color: str = "#1f5fd1") -> str:
             continue
         if hp[h.name] == 0:          # a zero term reads better as its symbol (listed below)
             continue
-        value = r"{\color{%s}%s}" % (color, latex_number(hp[h.name]))
+        value = r"{\color{%s}%s}" % (color, fmt_latex(hp[h.name]))
         tex = re.sub(re.escape(h.symbol) + r"(?![A-Za-z0-9])", lambda _m: value, tex)
     return tex
 
@@ -50,7 +37,7 @@ def rule_latex(run: Run, color: str = "#1f5fd1") -> str:
 def values_latex(run: Run) -> str:
     spec = optimizers.spec(run.name)
     hp = run.hp_dict
-    parts = [r"\gamma_t = %s\cdot\eta_t" % latex_number(hp["lr"])]
+    parts = [r"\gamma_t = %s\cdot\eta_t" % fmt_latex(hp["lr"])]
     sched = schedules.LATEX.get(hp["schedule"], "")
     if sched:
         parts.append(sched.replace("T", r"T").replace("k", str(hp.get("step_every", "k")))

@@ -1,6 +1,8 @@
 """Number formatting: the one place that turns numbers into text for links, labels and tables."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -45,3 +47,17 @@ def fmt_hparam(v: float) -> str:
     if 1e-3 <= abs(v) < 1e4:
         return f"{v:.6g}"
     return f"{v:.3g}"
+
+
+def fmt_latex(v: float) -> str:
+    """A number for a LaTeX formula: plain in 1e-3 … 1e4, else m × 10^e."""
+    v = float(v)
+    if v == 0:
+        return "0"
+    e = math.floor(math.log10(abs(v)))
+    if -3 <= e <= 4:
+        return f"{v:.6g}"
+    m = v / 10 ** e
+    if abs(m - round(m)) < 1e-9:
+        m = round(m)
+    return (r"10^{%d}" % e) if m == 1 else (r"%s\times 10^{%d}" % (f"{m:.3g}", e))

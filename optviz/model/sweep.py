@@ -29,6 +29,7 @@ import numpy as np
 
 import optimizers
 
+from .cache import LockedLRU
 from .fmt import fmt_value as fmt
 from .scenario import Run, Scenario, parse_scenario, to_query
 
@@ -41,6 +42,8 @@ METRICS = ("final_loss", "steps_to", "diverged")
 METRIC_TITLES = {"final_loss": "final loss f − f*", "steps_to": "steps to f − f* ≤ tol",
                  "diverged": "diverged at step"}
 N_CHOICES = (8, 16, 24, 32, 48, 64)
+# the last grids computed, shared by every session (a grid is a few MB: n² final points and metrics)
+RESULTS = LockedLRU(max_entries=6)
 
 
 # ---------------------------------------------------------------------------------- axes

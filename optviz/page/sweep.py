@@ -1,10 +1,8 @@
 """The sweep tab: its widgets, its session state and its part of the URL (sweep.* keys)."""
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import asdict
 from typing import Mapping
-from urllib.parse import urlencode
 
 import numpy as np
 import streamlit
@@ -12,9 +10,10 @@ import streamlit
 import optimizers
 from optviz.figures.sweep import heatmap
 from optviz.model.defaults import lr_hint
+from optviz.model.scenario import query_string
 from optviz.model.fmt import fmt_hparam, fmt_value
 from optviz.model.scenario import parse_scenario
-from optviz.model.sweep import (MAX_STEPS, METRIC_TITLES, METRICS, N_CHOICES, PREFIX, SweepResult,
+from optviz.model.sweep import (MAX_STEPS, METRIC_TITLES, METRICS, N_CHOICES, PREFIX, RESULTS,
                                 SweepSettings, best_cell, cell_query, default_range, is_beta_like,
                                 parse_sweep_query, sweep_grid, sweep_to_query, sweepable)
 
@@ -33,8 +32,6 @@ def url_params(session: Mapping, query: Mapping | None = None) -> dict[str, str]
             if k.startswith(PREFIX) and v}
 
 
-_RESULTS: "OrderedDict[tuple, SweepResult]" = OrderedDict()
-_MAX_RESULTS = 6
 _URL_PREV = "_sweep_url_prev"      # the sweep part of the URL in the previous run
 _URL_OURS = "_sweep_url_ours"      # what the URL says when it carries our current settings
 _STATE = "_sweep_settings"         # the last settings (widget keys vanish when the tab is hidden)
@@ -49,12 +46,8 @@ def _seed_session(session, s: SweepSettings) -> None:
 def _settings_from(session: Mapping) -> SweepSettings:
     d = SweepSettings()
     vals = {k: session.get(PREFIX + k, getattr(d, k)) for k in asdict(d)}
-    q = {PREFIX + k: _to_text(v) for k, v in vals.items()}
+    q = {PREFIX + k: fmt_value(v) for k, v in vals.items()}
     return parse_sweep_query(q)[0]
-
-
-def _to_text(v) -> str:
-    return fmt_value(v)
 
 
 def _on_opt_change():
@@ -108,14 +101,13 @@ def _result_key(s: SweepSettings, sc, fixed) -> tuple:
             sc.start, min(sc.steps, MAX_STEPS), sc.seed, tuple(sorted((k, str(v)) for k, v in fixed.items())))
 
 
-def render(st, query: Mapping, write_url: bool = False) -> None:
+def render(st, query: Mapping) -> None:
     """The sweep tab. `st`: the streamlit module or a container; `query`: the page's URL query
     ({key: value or [values]}, e.g. state.read_query(st.query_params)).
 
     The sweep.* keys are read on a session's first run and whenever the URL's sweep part changes
     under us (back button, a pasted link); a bad value is named in a warning and replaced by its
-    default. The URL is the app's to write: it merges `url_params(st.session_state)` into its query.
-    write_url=True makes this function write the sweep.* keys into st.query_params itself."""
+    default. The URL is the app's to write: it merges `url_params(st.session_state)` into its query."""
     S = streamlit.session_state
     q = {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in query.items()}
     mine = {k: (v[-1] if isinstance(v, list) and v else v) for k, v in q.items() if k.startswith(PREFIX)}
@@ -167,7 +159,7 @@ def render(st, query: Mapping, write_url: bool = False) -> None:
                ", ".join(f"{h.name}={fixed[h.name]}" for h in optimizers.spec(settings.opt).hparams
                          if h.name not in (settings.x, settings.y) and h.kind == "float"))
     key = _result_key(settings, sc, fixed)
-    res = _RESULTS.get(key)
+    res = RESULTS.get(key)
     if res is None:
         bar = st.progress(0.0, text=f"Running {settings.n * settings.n} runs × {steps} steps…")
         try:
@@ -181,10 +173,7 @@ def render(st, query: Mapping, write_url: bool = False) -> None:
             return
         bar.empty()
         res.settings = sweep_to_query(settings)
-        _RESULTS[key] = res
-        while len(_RESULTS) > _MAX_RESULTS:
-            _RESULTS.popitem(last=False)
-    _RESULTS.move_to_end(key)
+        RESULTS.put(key, res)
 
     # the figure must not depend on the selection: a changed figure is redrawn and its selection
     # cleared (a second rerun would forget the click). The best cell is outlined instead.
@@ -198,24 +187,13 @@ def render(st, query: Mapping, write_url: bool = False) -> None:
         cell, label = best_cell(res, settings.metric), "Best cell"
     if cell is not None:
         i, j = cell
-        link = "?" + urlencode(cell_query(res, i, j, keep_sweep=True), doseq=True)
+        link = "?" + query_string(cell_query(res, i, j, keep_sweep=True))
         z = res.metric(settings.metric)[i, j]
         st.markdown(f"**{label}:** {settings.x} = {fmt_hparam(res.x_values[j])}, "
                     f"{settings.y} = {fmt_hparam(res.y_values[i])} — "
                     f"{METRIC_TITLES[settings.metric]}: "
                     f"{'diverged' if res.diverged[i, j] and settings.metric != 'diverged' else ('—' if np.isnan(z) else f'{z:.4g}')} "
                     f"· [open it in the race]({link})")
-
-    if write_url:                   # the sweep settings into the URL (defaults left out)
-        want = sweep_to_query(settings)
-        cur = {k: streamlit.query_params.get(k) for k in list(streamlit.query_params.keys())
-               if k.startswith(PREFIX)}
-        if cur != want:
-            for k in cur:
-                if k not in want:
-                    del streamlit.query_params[k]
-            for k, v in want.items():
-                streamlit.query_params[k] = v
 
 
 def _selected_cell(event, n: int) -> tuple[int, int] | None:

@@ -7,7 +7,9 @@ papers, with the panels that show them); this module is the one lookup.
 """
 from __future__ import annotations
 
-from ..scenario import PRESET_TAGS, Preset, parse_query, preset_url
+from dataclasses import replace
+
+from ..scenario import PRESET_TAGS, Preset, preset_url, to_query
 from .general import GENERAL_PRESETS
 from .paper import PAPER_PRESETS
 
@@ -42,5 +44,6 @@ def panel_label(panel: str) -> str:
 
 
 def unchanged(preset: Preset, scenario) -> bool:
-    """Does `scenario` still race exactly what the preset set up (whatever the view)?"""
-    return parse_query(preset.query)[0].race_key() == scenario.race_key()
+    """Does `scenario` still race exactly what the preset set up (whatever the view)? Compared
+    as canonical link text: a preset's query is its scenario's explicit query."""
+    return to_query(replace(scenario, view="explore", preset=""), explicit=True) == dict(preset.query)
