@@ -28,6 +28,7 @@ _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 WEIGHT_DECAY_KINDS = ("", "l2", "decoupled", "proximal")
 FAMILIES = ("sgd", "adaptive", "accumulating")
 RECORDABLE = ("m_hat", "v_hat_sqrt")
+NEEDS = ("loss", "hvp")           # oracle outputs a rule may ask the runner for (rules.Step)
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,8 @@ class OptimizerSpec:
     family: str                      # how the step scales: "sgd" (∝ gradient), "adaptive" (≈ lr)
                                      # or "accumulating" (≈ lr/√t); the app picks a default lr by it
     init: Callable                   # init(params, hp) -> state
-    update: Callable                 # update(g, state, params, t, hp) -> (params, state)
+    update: Callable                 # update(g, state, params, t, hp, ctx) -> (params, state);
+                                     # ctx: rules.Step (γ_t, η_t, diagnostics, declared needs)
     hparams: tuple[HParam, ...]      # must include lr and the schedule switches (SCHEDULE_HPARAMS)
     latex: str                       # the update rule (aligned LaTeX, symbols as in hparams)
     description: str
@@ -52,6 +54,7 @@ class OptimizerSpec:
     records: tuple[str, ...] = ()    # state entries the diagnostics plot (subset of RECORDABLE)
     check: Callable | None = None    # check(values, name): raise ValueError for a bad combination
     describe: Callable | None = None  # describe(hp) -> [str]: notes on these settings (Markdown)
+    needs: tuple[str, ...] = ()      # extra oracle outputs its rule reads from ctx (subset of NEEDS)
 
     def __post_init__(self):
         problems = []
@@ -64,6 +67,8 @@ class OptimizerSpec:
                             f"{', '.join(map(repr, WEIGHT_DECAY_KINDS))}")
         if not set(self.records) <= set(RECORDABLE):
             problems.append(f"records {self.records!r} must be among {', '.join(RECORDABLE)}")
+        if not set(self.needs) <= set(NEEDS):
+            problems.append(f"needs {self.needs!r} must be among {', '.join(NEEDS)}")
         if self.color and not _COLOR.fullmatch(self.color):
             problems.append(f"color {self.color!r} must be #rrggbb")
         names = [h.name for h in self.hparams]
@@ -387,7 +392,7 @@ def spec(name: str) -> OptimizerSpec:
 
 @dataclass(frozen=True)
 class Optimizer:
-    """An optimizer with its hyperparameters fixed: `init(params)`, `update(g, state, params, t)`."""
+    """An optimizer with its hyperparameters fixed (its entry's pure rule runs in optimizers.run)."""
 
     spec: OptimizerSpec
     hp: Mapping[str, Any]
@@ -396,12 +401,6 @@ class Optimizer:
     @property
     def name(self) -> str:
         return self.spec.name
-
-    def init(self, params):
-        return self.spec.init(params, self.hp)
-
-    def update(self, grads, state, params, t, eta=1.0, hp=None):
-        return self.spec.update(grads, state, params, t, {**(hp or self.hp), "eta": eta})
 
     def __repr__(self):
         changed = {k: v for k, v in self.hp.items() if not _same(v, self.spec.defaults[k])}

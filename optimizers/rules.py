@@ -3,20 +3,20 @@ r"""Every optimizer's update rule, next to its formula.
 A rule is a pair of pure functions over a batch of runs (optax's shape):
 
     init(params, hp) -> state
-    update(g, state, params, t, hp) -> (new_params, new_state)
+    update(g, state, params, t, hp, ctx) -> (new_params, new_state)
 
 `params` and `g` have shape (B, 2), one row per run. `t` = 1, 2, … counts updates. `hp` maps the
 hyperparameter names of the registry to values; numeric ones are floats or arrays of shape (B, 1)
 (a sweep gives each row its own value), switches (`nesterov`, `centered`, `amsgrad`, `decay`) are
-plain Python values. `hp["eta"]` is the schedule's multiplier η_t, so the step size is
-γ_t = lr · η_t. Nothing here loops over rows.
+plain Python values. `ctx` (a Step, below) is what the runner decides per update: the step size
+γ_t = lr · η_t, the schedule's η_t, whether anyone reads the diagnostics, and the extra oracle
+outputs the entry declared it needs. Nothing here loops over rows.
 
 The arithmetic follows torch.optim's single-tensor code path operation by operation (lerp for the
 first moment, addcmul/addcdiv order), so that trajectories agree with torch to the last few bits.
 Like torch, a term whose hyperparameter is a plain 0 (weight decay, momentum) is skipped rather than
 computed as `+ 0·θ`. Adam-family rules also leave `m_hat` and `v_hat_sqrt` in their state for the
-diagnostics (the runner sets `hp["diagnostics"] = False` when nobody will read them, and Adam then
-skips m̂).
+diagnostics (`ctx.diagnostics` is False when nobody will read them, and Adam then skips m̂).
 
 Speed: the hot rules (SGD family, AdaGrad, RMSProp, the Adam family) make each new array once and
 then work on it in place (`m *= w`), so a step makes few temporaries; the operations and their order
@@ -25,7 +25,27 @@ checks every rule against a plain transcription, bit for bit.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any, Callable
+
 import numpy as np
+
+
+@dataclass(slots=True)
+class Step:
+    """What the runner hands a rule at update t, besides g, the state, θ and the hyperparameters.
+
+    gamma: γ_t = lr · η_t (an array (B, 1) when lr is per row). eta: η_t, the schedule alone.
+    diagnostics: False when nobody reads m_hat / v_hat_sqrt. Oracle outputs an entry declares in
+    `needs` (None otherwise): loss, f(θ_{t-1}) per row (B,); hvp, a function v ↦ ∇²f(θ_{t-1}) v
+    for v of shape (B, 2) (on the noise-free f).
+    """
+
+    gamma: Any = 1.0
+    eta: float = 1.0
+    diagnostics: bool = True
+    loss: Any = None
+    hvp: Callable | None = None
 
 
 # --------------------------------------------------------------------------------------- helpers
@@ -73,10 +93,6 @@ def _zeros(params):
     return np.zeros_like(params, dtype=np.float64)
 
 
-def _gamma(hp):
-    return hp["lr"] * hp["eta"]
-
-
 # ------------------------------------------------------------------------------------ SGD family
 SGD_LATEX = r"""
 \begin{aligned}
@@ -91,11 +107,11 @@ def sgd_init(params, hp):
     return {"buf": _zeros(params)}
 
 
-def sgd_update(g, state, params, t, hp):
+def sgd_update(g, state, params, t, hp, ctx):
     mu, tau = hp["momentum"], hp["dampening"]
     g = _l2(g, params, hp["weight_decay"])
     if _is_zero(mu):  # plain gradient descent, whatever τ says; no buffer (torch keeps none)
-        return params + (-_gamma(hp)) * g, state
+        return params + (-ctx.gamma) * g, state
     if t == 1:
         buf = g.copy()
     else:
@@ -103,7 +119,7 @@ def sgd_update(g, state, params, t, hp):
         buf += (1 - tau) * g
     d = g + mu * buf if hp["nesterov"] else buf
     d = _select(mu != 0, d, g)  # per-row μ: rows with μ = 0 are plain gradient descent
-    return params + (-_gamma(hp)) * d, {"buf": buf}
+    return params + (-ctx.gamma) * d, {"buf": buf}
 
 
 # --------------------------------------------------------------------------------------- AdaGrad
@@ -119,9 +135,9 @@ def adagrad_init(params, hp):
     return {"sum": np.full_like(params, 1.0, dtype=np.float64) * hp["initial_accumulator_value"]}
 
 
-def adagrad_update(g, state, params, t, hp):
+def adagrad_update(g, state, params, t, hp, ctx):
     g = _l2(g, params, hp["weight_decay"])
-    clr = _gamma(hp) / (1 + (t - 1) * hp["lr_decay"])
+    clr = ctx.gamma / (1 + (t - 1) * hp["lr_decay"])
     s = g * g
     s += state["sum"]               # s + g·g (addcmul with value 1)
     std = np.sqrt(s)
@@ -146,7 +162,7 @@ def rmsprop_init(params, hp):
     return {"sq": _zeros(params), "avg": _zeros(params), "buf": _zeros(params)}
 
 
-def rmsprop_update(g, state, params, t, hp):
+def rmsprop_update(g, state, params, t, hp, ctx):
     alpha, mu = hp["alpha"], hp["momentum"]
     g = _l2(g, params, hp["weight_decay"])
     sq = _ema_sq(state["sq"], g, alpha)
@@ -159,12 +175,12 @@ def rmsprop_update(g, state, params, t, hp):
     denom += hp["eps"]
     g_over = g / denom
     if _is_zero(mu):                # no momentum buffer, as torch
-        g_over *= -_gamma(hp)
+        g_over *= -ctx.gamma
         return params + g_over, {"sq": sq, "avg": avg, "buf": state["buf"]}
     buf = state["buf"] * mu
     buf += g_over
     d = _select(mu > 0, buf, g_over)
-    return params + (-_gamma(hp)) * d, {"sq": sq, "avg": avg, "buf": buf}
+    return params + (-ctx.gamma) * d, {"sq": sq, "avg": avg, "buf": buf}
 
 
 # ---------------------------------------------------------------------- Adam, AMSGrad, AdamW, …
@@ -214,7 +230,7 @@ def adam_init(params, hp):
     return {"m": _zeros(params), "v": _zeros(params), "vmax": _zeros(params)}
 
 
-def _adam_direction(g, state, t, hp, bias_correction=True):
+def _adam_direction(g, state, t, hp, ctx, bias_correction=True):
     """Shared by the Adam family: moments, bias correction, and the step m̂/(√v̂ + ε) · γ/bc1 terms.
 
     Returns (step, new_state) with θ_new = θ + step, in torch's order of operations:
@@ -230,11 +246,11 @@ def _adam_direction(g, state, t, hp, bias_correction=True):
     if bias_correction:
         bc1 = 1 - b1**t
         bc2_sqrt = (1 - b2**t) ** 0.5
-        step_size = _gamma(hp) / bc1
+        step_size = ctx.gamma / bc1
         v_hat_sqrt /= bc2_sqrt
-        m_hat = m / bc1 if hp.get("diagnostics", True) else None  # only the diagnostics read it
+        m_hat = m / bc1 if ctx.diagnostics else None  # only the diagnostics read it
     else:
-        step_size = _gamma(hp)
+        step_size = ctx.gamma
         m_hat = m
     step = v_hat_sqrt + hp["eps"]   # the denominator, then the step in place
     np.divide(m, step, out=step)
@@ -242,35 +258,35 @@ def _adam_direction(g, state, t, hp, bias_correction=True):
     return step, {"m": m, "v": v, "vmax": vmax, "m_hat": m_hat, "v_hat_sqrt": v_hat_sqrt}
 
 
-def adam_update(g, state, params, t, hp):
+def adam_update(g, state, params, t, hp, ctx):
     g = _l2(g, params, hp["weight_decay"])  # Adam's weight decay is L2: it enters m and v
-    step, state = _adam_direction(g, state, t, hp)
+    step, state = _adam_direction(g, state, t, hp, ctx)
     return params + step, state
 
 
-def adam_nobc_update(g, state, params, t, hp):
+def adam_nobc_update(g, state, params, t, hp, ctx):
     g = _l2(g, params, hp["weight_decay"])
-    step, state = _adam_direction(g, state, t, hp, bias_correction=False)
+    step, state = _adam_direction(g, state, t, hp, ctx, bias_correction=False)
     return params + step, state
 
 
-def _decay_factor(hp):
+def _decay_factor(hp, ctx):
     """c_t in θ(1 - c_t λ): γ_t (torch/optax convention) or η_t (Loshchilov & Hutter, Zhuang et al.)."""
-    return _gamma(hp) if hp["decay"] == "lr" else hp["eta"]
+    return ctx.gamma if hp["decay"] == "lr" else ctx.eta
 
 
-def adamw_update(g, state, params, t, hp):
-    step, state = _adam_direction(g, state, t, hp)
+def adamw_update(g, state, params, t, hp, ctx):
+    step, state = _adam_direction(g, state, t, hp, ctx)
     if not _is_zero(hp["weight_decay"]):  # decoupled: m, v see the raw g
-        params = params * (1 - _decay_factor(hp) * hp["weight_decay"])
+        params = params * (1 - _decay_factor(hp, ctx) * hp["weight_decay"])
     step += params
     return step, state
 
 
-def adamprox_update(g, state, params, t, hp):
-    step, state = _adam_direction(g, state, t, hp)
+def adamprox_update(g, state, params, t, hp, ctx):
+    step, state = _adam_direction(g, state, t, hp, ctx)
     # exact proximal step of (c λ/2)‖θ‖² after the Adam step; AdamW is its first-order Taylor form
-    return (params + step) / (1 + _decay_factor(hp) * hp["weight_decay"]), state
+    return (params + step) / (1 + _decay_factor(hp, ctx) * hp["weight_decay"]), state
 
 
 # ---------------------------------------------------------------------------------------- AdaMax
@@ -286,13 +302,13 @@ def adamax_init(params, hp):
     return {"m": _zeros(params), "u": _zeros(params)}
 
 
-def adamax_update(g, state, params, t, hp):
+def adamax_update(g, state, params, t, hp, ctx):
     b1 = hp["beta1"]
     g = _l2(g, params, hp["weight_decay"])
     m = _lerp(state["m"], g, 1 - b1)
     u = np.maximum(state["u"] * hp["beta2"], np.abs(g) + hp["eps"])
     bc1 = 1 - b1**t
-    clr = _gamma(hp) / bc1
+    clr = ctx.gamma / bc1
     new = params + (-clr) * (m / u)
     return new, {"m": m, "u": u, "m_hat": m / bc1, "v_hat_sqrt": u}
 
@@ -314,9 +330,9 @@ def nadam_init(params, hp):
     return state
 
 
-def nadam_update(g, state, params, t, hp):
+def nadam_update(g, state, params, t, hp, ctx):
     b1, b2, psi = hp["beta1"], hp["beta2"], hp["momentum_decay"]
-    lr = _gamma(hp)
+    lr = ctx.gamma
     g = _l2(g, params, hp["weight_decay"])
     bc2 = 1 - b2**t
     mu = b1 * (1.0 - 0.5 * (0.96 ** (t * psi)))
@@ -343,9 +359,9 @@ l_t = \tfrac{\sqrt{1-\beta_2^t}}{\sqrt{v_t}+\epsilon}\\
 \end{aligned}"""
 
 
-def radam_update(g, state, params, t, hp):
+def radam_update(g, state, params, t, hp, ctx):
     b1, b2 = hp["beta1"], hp["beta2"]
-    lr = _gamma(hp)
+    lr = ctx.gamma
     g = _l2(g, params, hp["weight_decay"])
     m = _lerp(state["m"], g, 1 - b1)
     v = state["v"] * b2 + (1 - b2) * g * g
@@ -377,8 +393,8 @@ def lion_init(params, hp):
     return {"m": _zeros(params)}
 
 
-def lion_update(g, state, params, t, hp):
-    b1, b2, lr = hp["beta1"], hp["beta2"], _gamma(hp)
+def lion_update(g, state, params, t, hp, ctx):
+    b1, b2, lr = hp["beta1"], hp["beta2"], ctx.gamma
     c = b1 * state["m"] + (1 - b1) * g
     new = params * (1 - lr * hp["weight_decay"]) - lr * np.sign(c)
     return new, {"m": b2 * state["m"] + (1 - b2) * g}
@@ -397,11 +413,11 @@ def adabelief_init(params, hp):
     return {"m": _zeros(params), "s": _zeros(params)}
 
 
-def adabelief_update(g, state, params, t, hp):
+def adabelief_update(g, state, params, t, hp, ctx):
     b1, b2, eps = hp["beta1"], hp["beta2"], hp["eps"]
     m = b1 * state["m"] + (1 - b1) * g
     s = b2 * state["s"] + (1 - b2) * (g - m) ** 2 + eps
     m_hat = m / (1 - b1**t)
     s_hat_sqrt = np.sqrt(s / (1 - b2**t))
-    new = params - _gamma(hp) * m_hat / (s_hat_sqrt + eps)
+    new = params - ctx.gamma * m_hat / (s_hat_sqrt + eps)
     return new, {"m": m, "s": s, "m_hat": m_hat, "v_hat_sqrt": s_hat_sqrt}

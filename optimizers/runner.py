@@ -15,6 +15,7 @@ import numpy as np
 
 from . import schedules
 from .registry import Optimizer, get
+from .rules import Step
 
 # Caps, measured (README, "Performance"): time and memory grow with the run-steps
 # (steps+1) × rows. A run-step records 40 bytes (θ, f, ∇f), 72 with the Adam diagnostics m̂, √v̂,
@@ -156,10 +157,11 @@ def run(optimizer, surface, start=None, steps: int = 500, seed: int = 0, diagnos
     # one entry per optimizer: its update, hyperparameters, schedule (as Python floats: scalar
     # arithmetic on them is ~10× cheaper than on NumPy scalars), rows, and whether it owns every
     # row (the one-optimizer sweep: no slicing of every array at every step)
-    plan = [(opt.spec.update, hp, eta.tolist(), slice(a, b), (a, b) == (0, N), diag)
+    # γ_t = lr · η_t is the runner's to compute (precomputed when lr is one number); a Step per
+    # optimizer carries it, η_t, the diagnostics switch and the oracle outputs the entry needs
+    plan = [(opt.spec.update, hp, eta.tolist(), _gammas(hp["lr"], eta), slice(a, b),
+             (a, b) == (0, N), diag, Step(diagnostics=diag), opt.spec.needs)
             for opt, hp, eta, (a, b, _), diag in zip(opts, hps, etas, blocks, want_diag)]
-    for hp, diag in zip(hps, want_diag):
-        hp["diagnostics"] = diag        # rules may skip what only the diagnostics read
 
     oracle = surface.oracle(seed, steps)
     first = np.full(N, -1)               # the step at which each row died (-1: alive)
@@ -172,12 +174,15 @@ def run(optimizer, surface, start=None, steps: int = 500, seed: int = 0, diagnos
             grads[0] = g
         for t in range(1, steps + 1):
             prev, new = points[t - 1], points[t]
-            for i, (update, hp, eta, rows, whole, diag) in enumerate(plan):
-                hp["eta"] = eta[t - 1]
+            for i, (update, hp, eta, gam, rows, whole, diag, ctx, needs) in enumerate(plan):
+                ctx.eta = eta[t - 1]
+                ctx.gamma = gam[t - 1] if gam is not None else hp["lr"] * ctx.eta
+                if needs:
+                    _oracle_outputs(ctx, needs, surface, losses[t - 1], prev, rows)
                 if whole:
-                    new[...], states[i] = update(g, states[i], prev, t, hp)
+                    new[...], states[i] = update(g, states[i], prev, t, hp, ctx)
                 else:
-                    new[rows], states[i] = update(g[rows], states[i], prev[rows], t, hp)
+                    new[rows], states[i] = update(g[rows], states[i], prev[rows], t, hp, ctx)
                 if diag:
                     m_hat[t, rows], v_hat[t, rows] = states[i]["m_hat"], states[i]["v_hat_sqrt"]
             if t - checked == CHECK_EVERY or t == steps:
@@ -205,6 +210,21 @@ def run(optimizer, surface, start=None, steps: int = 500, seed: int = 0, diagnos
             m_hat=pick(m_hat) if want_diag[i] else None,
             v_hat_sqrt=pick(v_hat) if want_diag[i] else None, eta=etas[i]))
     return out[0] if single else out
+
+
+def _gammas(lr, eta: np.ndarray) -> list | None:
+    """γ_t for t = 1 … steps as Python floats when lr is one number (None: per-row lr)."""
+    return None if isinstance(lr, np.ndarray) else [lr * e for e in eta.tolist()]
+
+
+def _oracle_outputs(ctx: Step, needs: tuple, surface, loss: np.ndarray, prev: np.ndarray,
+                    rows: slice) -> None:
+    """The extra oracle outputs an entry declared (OptimizerSpec.needs), for its rows at θ_{t-1}."""
+    if "loss" in needs:
+        ctx.loss = loss[rows]
+    if "hvp" in needs:
+        theta = prev[rows]
+        ctx.hvp = lambda v: surface.hvp(theta, v)
 
 
 def _record_buffer(steps: int, N: int) -> np.ndarray:

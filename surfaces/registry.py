@@ -13,6 +13,7 @@ from typing import Any, Callable, Mapping
 
 import autograd.numpy as anp
 import numpy as np
+from autograd import grad
 from . import fastgrad
 from optviz.params import HParam
 
@@ -74,6 +75,15 @@ class Surface:
     def value(self, P) -> np.ndarray:
         with np.errstate(all="ignore"):
             return np.asarray(self.f(np.asarray(P, dtype=np.float64)), dtype=np.float64)
+
+    def hvp(self, P, V) -> np.ndarray:
+        """∇²f(θ)·v for each row θ of P and v of V (both (..., 2)), by autograd on f itself (no
+        gradient-oracle noise): the Hessian-vector product a second-order rule may ask for."""
+        P = np.asarray(P, dtype=np.float64)
+        V = np.asarray(V, dtype=np.float64)
+        row_grads = grad(lambda Q: anp.sum(self.f(Q)))       # rows are independent
+        with np.errstate(all="ignore"):
+            return np.asarray(grad(lambda Q: anp.sum(row_grads(Q) * V))(P), dtype=np.float64)
 
     def value_and_grad(self, P, f=None, fast: bool = True):
         """f(P) and ∇f(P) from one autograd trace (rows are independent, so the VJP of ones is the

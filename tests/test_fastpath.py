@@ -417,12 +417,20 @@ def radam_update(g, state, params, t, hp):
                  "v_hat_sqrt": np.sqrt(v) / bc2**0.5}
 
 
+def _as_plain(rule):
+    """A rule that has no fast path, called the way the plain transcriptions are (γ_t from hp)."""
+    def plain(g, state, params, t, hp):
+        return rule(g, state, params, t, hp, rules.Step(gamma=hp["lr"] * hp["eta"], eta=hp["eta"]))
+    return plain
+
+
 PLAIN = {rules.sgd_update: sgd_update, rules.adagrad_update: adagrad_update,
          rules.rmsprop_update: rmsprop_update, rules.adam_update: adam_update,
          rules.adam_nobc_update: adam_nobc_update, rules.adamw_update: adamw_update,
          rules.adamprox_update: adamprox_update, rules.adamax_update: adamax_update,
          rules.nadam_update: nadam_update, rules.radam_update: radam_update,
-         rules.lion_update: rules.lion_update, rules.adabelief_update: rules.adabelief_update}
+         rules.lion_update: _as_plain(rules.lion_update),
+         rules.adabelief_update: _as_plain(rules.adabelief_update)}
 
 HP_VARIANTS = [dict(), dict(weight_decay=0.1), dict(weight_decay=np.array([0.0, 0.3, 0.0, 1.0])),
                dict(lr=np.array([1e-3, 1e-2, 0.1, 1.0])), dict(beta1=0.3), dict(beta1=np.array([0.0, 0.4, 0.6, 0.9])),
@@ -482,7 +490,8 @@ def test_rules_equal_their_plain_transcription(name, vi):
             eta = 1.0 / (1 + 0.1 * t)
             arrays = {k: v.copy() for k, v in fast_state.items() if isinstance(v, np.ndarray)}
             g_in, p_in = g.copy(), fast_p.copy()
-            outs = [spec.update(g, fast_state, fast_p, t, {**hp, "eta": eta, "diagnostics": d})
+            outs = [spec.update(g, fast_state, fast_p, t, hp,
+                                rules.Step(gamma=hp["lr"] * eta, eta=eta, diagnostics=d))
                     for d in (True, False)]
             assert _same(g, g_in) and _same(fast_p, p_in), "a rule wrote into its input"
             assert all(_same(fast_state[k], v) for k, v in arrays.items()), "a rule wrote into its state"

@@ -178,7 +178,7 @@ def test_an_installed_package_adds_its_optimizer_through_the_entry_point(tmp_pat
 
 def _entry(**kw):
     base = dict(name="probe_opt", title="Probe", family="sgd", init=lambda p, hp: {},
-                update=lambda g, s, p, t, hp: (p - hp["lr"] * hp["eta"] * g, s),
+                update=lambda g, s, p, t, hp, ctx: (p - ctx.gamma * g, s),
                 hparams=(optimizers.lr_hparam(1e-3),) + optimizers.SCHEDULE_HPARAMS,
                 latex=r"\theta_t \leftarrow \theta_{t-1} - \gamma_t g_t", description="probe")
     return optimizers.OptimizerSpec(**{**base, **kw})
@@ -223,3 +223,40 @@ def test_a_rule_without_a_plain_transcription_is_a_skip_with_a_reason():
             plain_test("probe_opt", 0)
     finally:
         optimizers.unregister("probe_opt")
+
+
+def test_a_rule_declares_the_oracle_outputs_it_needs():
+    """Second-order and loss-aware rules are one module too: an entry lists `needs` and its rule
+    reads ctx.loss / ctx.hvp. On f = ½(x² + κy²) from (3, −2), closed forms: Newton with the
+    Hessian diagonal from hvp lands on the minimum in one step (γ = 1); Polyak's step
+    θ − f(θ)/‖∇f‖² ∇f goes to θ₀ − (9 + 4κ)/2 / (9 + 4κ²) · (3, −2κ)."""
+    import surfaces
+    kappa = 100.0
+    s = surfaces.get("quadratic", kappa=kappa)
+
+    def newton(g, state, p, t, hp, ctx):
+        return p - ctx.gamma * g / ctx.hvp(np.ones_like(p)), state
+
+    def polyak(g, state, p, t, hp, ctx):
+        return p - ctx.gamma * (ctx.loss / np.sum(g * g, axis=-1))[:, None] * g, state
+
+    try:
+        optimizers.register(_entry(name="newton_probe", update=newton, needs=("hvp",)))
+        optimizers.register(_entry(name="polyak_probe", update=polyak, needs=("loss",)))
+        with pytest.raises(ValueError, match="needs"):
+            _entry(needs=("hessian",))
+        trs = optimizers.run([optimizers.get("newton_probe", lr=1.0), optimizers.get("polyak_probe", lr=1.0)],
+                             s, start=(3.0, -2.0), steps=2)
+        np.testing.assert_allclose(trs[0].points[1], [0.0, 0.0], atol=1e-12)
+        c = (9 + 4 * kappa) / 2 / (9 + 4 * kappa**2)
+        np.testing.assert_allclose(trs[1].points[1], [3 - 3 * c, -2 + 2 * kappa * c], rtol=1e-12)
+        # the Hessian-vector product itself, on a rotated quadratic: H = R diag(1, κ) Rᵀ
+        r = surfaces.get("quadratic", kappa=kappa, angle=30.0)
+        a = np.radians(30.0)
+        R = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+        H = R @ np.diag([1.0, kappa]) @ R.T
+        V = np.array([[1.0, 0.0], [0.3, -2.0]])
+        np.testing.assert_allclose(r.hvp(np.zeros((2, 2)), V), V @ H.T, rtol=1e-12, atol=1e-12)
+    finally:
+        optimizers.unregister("newton_probe")
+        optimizers.unregister("polyak_probe")
