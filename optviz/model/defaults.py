@@ -1,4 +1,5 @@
-"""Where the app chooses its defaults: a learning rate per surface and optimizer family.
+"""Where the app chooses its defaults: the race a first visit shows, the sweep's first grid, and a
+learning rate per surface and optimizer family.
 
 Surfaces know nothing about optimizers and the registry's defaults stay torch's; the pairing of the
 two — which γ gives a good first picture of SGD, of an adaptive method, of AdaGrad on this surface —
@@ -9,6 +10,11 @@ from __future__ import annotations
 
 from types import MappingProxyType
 from typing import Callable, Mapping
+
+# The first race: the classic optimizers a lecture starts with (a link without `opt` shows these).
+DEFAULT_OPTS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")
+# The sweep tab's first grid: Adam's learning rate against β2, as in the Adam paper's Fig. 4.
+DEFAULT_SWEEP = ("adam", "lr", "beta2")
 
 # A learning rate per optimizer family that gives a good first picture in ~1000 steps (measured by
 # scanning lr on each surface); the registry's own defaults stay torch's.

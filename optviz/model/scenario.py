@@ -24,13 +24,12 @@ import optimizers
 import surfaces
 from optviz.params import HParam
 
-from .defaults import lr_hint
+from .defaults import DEFAULT_OPTS, lr_hint
 from .fmt import fmt_number, fmt_value
 
 SCHEMA_VERSION = "1"
 CUSTOM = "custom"
 DEFAULT_SURFACE = "rosenbrock"
-DEFAULT_OPTS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")
 DEFAULT_STEPS = 1000
 DEFAULT_SEED = 0
 DEFAULT_EXPR = "x**2 + 3*y**2 + 2*sin(2*x)*sin(2*y)"

@@ -30,6 +30,7 @@ import numpy as np
 import optimizers
 
 from .cache import LockedLRU
+from .defaults import DEFAULT_SWEEP
 from .fmt import fmt_value as fmt
 from .scenario import Run, Scenario, parse_scenario, to_query
 
@@ -245,12 +246,12 @@ def cell_query(result: SweepResult, i: int, j: int, keep_sweep: bool = False) ->
 # --------------------------------------------------------------------- the URL settings
 @dataclass(frozen=True)
 class SweepSettings:
-    opt: str = "adam"
-    x: str = "lr"
+    opt: str = DEFAULT_SWEEP[0]
+    x: str = DEFAULT_SWEEP[1]
     xmin: float = 1e-4
     xmax: float = 1.0
     xlog: bool = True
-    y: str = "beta2"
+    y: str = DEFAULT_SWEEP[2]
     ymin: float = 0.9
     ymax: float = 0.9999
     ylog: bool = True

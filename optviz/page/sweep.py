@@ -52,7 +52,7 @@ def _settings_from(session: Mapping) -> SweepSettings:
 
 def _on_opt_change():
     S = streamlit.session_state
-    opt = S.get(PREFIX + "opt", "adam")
+    opt = S.get(PREFIX + "opt", SweepSettings().opt)
     sw = sweepable(opt)
     d = SweepSettings()
     x = d.x if d.x in sw else sw[0]
@@ -69,7 +69,7 @@ def _reset_axis(S, opt, axis, hp):
 
 def _on_axis_change(axis):
     S = streamlit.session_state
-    opt = S.get(PREFIX + "opt", "adam")
+    opt = S.get(PREFIX + "opt", SweepSettings().opt)
     hp = S.get(PREFIX + axis)
     other = S.get(PREFIX + ("y" if axis == "x" else "x"))
     if hp == other:                                   # swap rather than refuse
