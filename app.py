@@ -127,7 +127,7 @@ def optimizer_controls(problems: dict) -> None:
                 if h.shown_when and S.get(f"{key}.{h.shown_when[0]}") != h.shown_when[1]:
                     continue
                 control(h, f"{key}.{h.name}")
-                if h.name == "weight_decay" and decay_note:
+                if h.name == spec.weight_decay_param and decay_note:
                     st.caption(decay_note)
             if key in problems:
                 st.error(md_escape(problems[key]))

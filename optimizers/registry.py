@@ -26,6 +26,7 @@ _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 WEIGHT_DECAY_KINDS = ("", "l2", "decoupled", "proximal")
+WEIGHT_DECAY_PARAM = "weight_decay"      # λ's shared name (API, CLI, URL)
 FAMILIES = ("sgd", "adaptive", "accumulating")
 RECORDABLE = ("m_hat", "v_hat_sqrt")
 NEEDS = ("loss", "hvp")           # oracle outputs a rule may ask the runner for (rules.Step)
@@ -75,7 +76,7 @@ class OptimizerSpec:
         missing = [n for n in ("lr",) + tuple(h.name for h in SCHEDULE_HPARAMS) if n not in names]
         if missing:
             problems.append(f"hparams miss {', '.join(missing)} (add optimizers.SCHEDULE_HPARAMS)")
-        if bool(self.weight_decay) != ("weight_decay" in names):
+        if bool(self.weight_decay) != (WEIGHT_DECAY_PARAM in names):
             problems.append("weight_decay (the kind) must be set exactly when a weight_decay "
                             "hyperparameter exists")
         if len(set(names)) != len(names):
@@ -90,6 +91,11 @@ class OptimizerSpec:
             if h.name == name:
                 return h
         raise KeyError(name)
+
+    @property
+    def weight_decay_param(self) -> str | None:
+        """The hyperparameter holding λ (where the page states the weight-decay convention)."""
+        return WEIGHT_DECAY_PARAM if self.weight_decay else None
 
     @property
     def defaults(self) -> dict:

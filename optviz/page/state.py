@@ -27,9 +27,10 @@ from optviz.figures.race import click_grid_axes
 from optviz.model.scenario import (CUSTOM, DEFAULT_EXPR, DEFAULT_OPTS, DEFAULT_SEED, DEFAULT_STEPS,
                        DEFAULT_SURFACE, MAX_COPIES, MAX_RUNS, SEED, STEPS, Run, Scenario,
                        build_surface, instance_base, instance_copy, instance_key, parse_query,
-                       run_defaults, start_specs, surface_specs, to_query)
+                       query_string, run_defaults, start_specs, surface_specs, to_query)
 
 URL_KEY = "_url_written"
+TEXT_KEY = "_url_scenario_text"     # canonical to_query text of the scenario behind URL_KEY
 NOTES_KEY = "_link_notes"
 DEFAULTS_KEY = "_dependent_defaults"
 SURFACE_ID_KEY = "_surface_id"
@@ -214,13 +215,17 @@ def finish(session: MutableMapping, s: Scenario, current: Mapping | None = None,
     long link, or the bare default page) would make Back land on a page that rewrites itself.
     """
     extra = _norm(sweep or {})
+    short = _norm(to_query(s))
+    text = query_string(short)                  # the scenario's canonical text
     if current is not None:
         cur = _norm(current)
-        if parse_query(cur) == (s, []) and {k: v for k, v in cur.items() if k.startswith("sweep.")} == extra:
-            session[URL_KEY] = cur
+        if {k: v for k, v in cur.items() if k.startswith("sweep.")} == extra and (
+                (cur == session.get(URL_KEY) and text == session.get(TEXT_KEY))   # unchanged
+                or parse_query(cur) == (s, [])):           # the address bar says s in other words
+            session[URL_KEY], session[TEXT_KEY] = cur, text
             return cur
-    q = {**_norm(to_query(s)), **extra}
-    session[URL_KEY] = q
+    q = {**short, **extra}
+    session[URL_KEY], session[TEXT_KEY] = q, text
     return q
 
 
