@@ -7,7 +7,7 @@ parameters against the table below, which the UI, the URL codec and the CLI read
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Callable, Mapping
 

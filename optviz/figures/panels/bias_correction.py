@@ -13,7 +13,6 @@ from optviz.figures.style import run_color
 from optviz.model.scenario import parse_scenario
 
 
-
 BIAS_STEPS = 20          # magnified: the first steps
 BIAS_LOSS_STEPS = 150    # the loss over a longer window shows the overshoot
 

@@ -30,7 +30,6 @@ def max_rel_diff(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.max(np.abs(a[ok] - b[ok]) / np.maximum(1.0, np.abs(a[ok]))))
 
 
-
 def run_label(r: Run) -> str:
     spec = optimizers.spec(r.name)
     bits = []

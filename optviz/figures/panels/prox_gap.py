@@ -1,7 +1,6 @@
 """Paper panel `prox_gap`: the AdamW–AdamProx gap relative to weight decay's own effect, against γλ."""
 from __future__ import annotations
 
-import math
 from typing import Mapping
 
 import numpy as np
