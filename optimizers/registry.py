@@ -2,8 +2,9 @@
 
 An entry says everything the app, the URL codec, the CLI, the sweep, the diagnostics and the tests
 need to know about its optimizer: its rule, hyperparameters (with their slider grid and sweep range),
-colour, weight-decay kind, step bound and the diagnostics it records. Nothing elsewhere branches on
-an optimizer's name. Adding one is one module: a rule and `optimizers.register(OptimizerSpec(...))`,
+colour, weight-decay kind, step bound, the diagnostics it records and the oracle outputs it needs.
+Nothing outside the entries branches on an optimizer's name (only data does: the default race, the
+presets, and the paper panels' claims about named optimizers). Adding one is one module: a rule and `optimizers.register(OptimizerSpec(...))`,
 also from another package through the entry-point group `optimizer_visualizer.optimizers`.
 Defaults are torch.optim's where torch has the optimizer.
 """
