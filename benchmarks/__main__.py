@@ -1,4 +1,4 @@
-"""`python -m benchmarks [core|app|scaling]` (no argument: core and app). See benchmarks/__init__.py."""
+"""`python -m benchmarks [core|app|scaling|panels]` (no argument: core and app). See benchmarks/__init__.py."""
 from __future__ import annotations
 
 import os
@@ -22,12 +22,11 @@ def _versions() -> str:
 
 def main(argv: list[str]) -> int:
     what = argv[0] if argv else "all"
-    if what not in ("all", "core", "app", "scaling"):
-        print(f"usage: python -m benchmarks [core|app|scaling]  (got {what!r})", file=sys.stderr)
+    if what not in ("all", "core", "app", "scaling", "panels"):
+        print(f"usage: python -m benchmarks [core|app|scaling|panels]  (got {what!r})", file=sys.stderr)
         return 2
-    if what == "scaling":
-        from . import scaling
-        scaling.main()
+    if what in ("scaling", "panels"):
+        __import__(f"benchmarks.{what}").__dict__[what].main()
         return 0
     print(f"Optimizer visualizer benchmarks — {_versions()}")
     print("Each ratio times both sides alternately (A B A B …) in this process and compares the "

@@ -447,15 +447,13 @@ def test_panel_renders_without_warnings(name):
         assert not at.exception and len(at.get("plotly_chart")) == 1
 
 
-def test_panels_are_fast_enough():
-    """Each panel's computation stays around a second on this machine (cached afterwards)."""
-    import time
+def test_every_panel_computes():
+    """Each panel's computation runs on its preset (its time is printed by `python -m benchmarks
+    panels`, not asserted here: a shared machine makes a timed assert flaky)."""
     for fn, name in ((scale_free.data, "adamw-scale-free"), (prox_gap.data, "adamw-vs-adamprox"),
                      (bias_correction.data, "adam-bias-correction"),
                      (step_bound.data, "adam-step-bound"), (condition.data, "adamw-condition-number")):
-        t0 = time.perf_counter()
-        fn(get(name).query)
-        assert time.perf_counter() - t0 < 5.0, name           # measured 0.02 … 1.3 s
+        assert fn(get(name).query), name
 
 
 def test_panel_numbers_agree_with_the_claims():
