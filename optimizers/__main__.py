@@ -194,7 +194,7 @@ def _main(argv, prog) -> int:
         return 2
     if args.format == "json":
         x0, y0 = (float(v) for v in trs[0].points[0])
-        doc = {"surface": {"name": s.name, "start": [x0, y0], "params": dict(s.params)},
+        doc = {"surface": records.surface_record(s.name, (x0, y0), s.params, args.expression or ""),
                "steps": args.steps, "seed": args.seed,
                "runs": [records.run_record(key, t.optimizer.name, t.optimizer.label, t.optimizer.hp, t)
                         for key, t in zip(keys, trs)]}

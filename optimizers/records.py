@@ -76,5 +76,14 @@ def run_record(key: str, name: str, label: str, hp: Mapping[str, Any] | Iterable
     }
 
 
+def surface_record(name: str, start, params: Mapping[str, Any], expr: str = "") -> dict:
+    """The surface part of a JSON document: its name, the start, every parameter (and f if typed)."""
+    out = {"name": name, "start": [float(v) for v in start],
+           "params": {k: _hp(v) for k, v in params.items() if k != "expr"}}
+    if expr:
+        out["expr"] = expr
+    return out
+
+
 def dumps(doc: dict) -> str:
     return json.dumps(doc, indent=1, allow_nan=False)
