@@ -15,7 +15,7 @@ import surfaces
 from optviz.model.defaults import lr_hint
 
 from . import floors, jax_worker
-from .timing import Row, fmt_ratio, interleaved, ms
+from .timing import OtherLoad, Row, fmt_ratio, interleaved, ms
 
 # The app's default scene (optviz/model/scenario.py: DEFAULT_OPTS, the surface's learning-rate hints).
 SCENE_OPTS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")
@@ -178,6 +178,10 @@ class JaxProcess:
             raise RuntimeError("the JAX process ended (is jax installed?)")
         return json.loads(line)
 
+    @property
+    def pid(self) -> int:
+        return self._p.pid
+
     def time(self) -> float:
         return self.ask("time")["s"]
 
@@ -227,12 +231,14 @@ def bench_sweep(rounds: int = 21) -> list[Row]:
         same_bits = floors.same_bits(starts, SWEEP_STEPS, SWEEP_LR)[0]
         assert same_bits.tobytes() == ours.points.tobytes(), "the same-bits floor lost its bits"
         # JAX's figures are measured inside its process (perf_counter around the call); ours here
+        others = OtherLoad([os.getpid(), jx_all.pid, jx_one.pid])
         t = interleaved({
             "ours": lambda: run_sweep(starts), "jax all": jx_all.time, "jax one": jx_one.time,
             "ours+grads": lambda: run_sweep(starts, record_grads=True),
             "same bits": lambda: floors.same_bits(starts, SWEEP_STEPS, SWEEP_LR),
             "hand": lambda: floors.hand_gradient(starts, SWEEP_STEPS, SWEEP_LR),
             "jax here": here}, rounds, self_timed={"jax all", "jax one"})
+        busy = others.share()
         t_cold = interleaved({"ours": lambda: run_sweep(starts, cold=True), "cold": jx_all.cold},
                              max(3, rounds // 3), self_timed={"cold"})
         jp, _ = jx_all.result()
@@ -249,8 +255,9 @@ def bench_sweep(rounds: int = 21) -> list[Row]:
             f"(optax orders Adam's arithmetic differently from torch)\n"
             f"both sides record θ and f at every step; jax {info['jax']}, optax {info['optax']}")
     how = (f"JAX runs in a process of its own (only NumPy, JAX, optax imported), compiled once and "
-           f"warmed up; {rounds} rounds alternate\nall six sides, minimum of each; "
-           f"load average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+           f"warmed up; {rounds} rounds alternate all\nseven sides, minimum of each; other processes "
+           f"used {'?' if busy is None else f'{busy:.0%}'} of the machine's {os.cpu_count()} cores "
+           f"meanwhile (JAX on all cores needs the second one free)")
     ra, r1 = t["ours"] / t["jax all"], t["ours"] / t["jax one"]
     rc = t_cold["ours"] / t_cold["cold"]
     return [Row(what + " vs JAX+optax warm, JAX on all cores", ms(t["ours"]), ms(t["jax all"]),
