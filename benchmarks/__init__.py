@@ -6,8 +6,9 @@
     python -m benchmarks scaling      # time and peak memory over a grid of steps × runs
 
 Speed is never asserted against an absolute time here or in the tests: every comparison times the
-two sides alternately in one process (A B A B …) and reports the minimum of each, because these
-machines drift by 1.5× within a minute. torch and JAX are optional (`pip install -e '.[bench]'`);
+two sides alternately (A B A B …) and reports the minimum of each, because these machines drift by
+1.5× within a minute. JAX runs in a process of its own (benchmarks/jax_worker.py), as its users run
+it, on all cores and pinned to one. torch and JAX are optional (`pip install -e '.[bench]'`);
 without them their lines say so and the rest still runs. Nothing here fails the command: targets
 are printed next to the figures.
 """

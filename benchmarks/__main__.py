@@ -29,8 +29,8 @@ def main(argv: list[str]) -> int:
         __import__(f"benchmarks.{what}").__dict__[what].main()
         return 0
     print(f"Optimizer visualizer benchmarks — {_versions()}")
-    print("Each ratio times both sides alternately (A B A B …) in this process and compares the "
-          "minimum of each.\n", flush=True)
+    print("Each ratio times both sides alternately (A B A B …) and compares the minimum of each; "
+          "JAX runs in a process of its own.\n", flush=True)
     rows = []
     if what in ("all", "core"):
         from . import core

@@ -4,23 +4,57 @@ from __future__ import annotations
 import gc
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Collection
 
 
-def interleaved(sides: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
+def interleaved(sides: dict[str, Callable[[], object]], rounds: int,
+                self_timed: Collection[str] = ()) -> dict[str, float]:
     """Time each side `rounds` times, alternating A B A B …; the minimum per side (seconds).
 
     Alternating puts both sides under the same machine drift; the minimum is the run least disturbed
     by everything else on the machine. The garbage collector is run before, not during, each call.
+    A side named in `self_timed` runs in another process and returns its own measured seconds
+    (so the pipe's round trip is not charged to it).
     """
     best = {name: float("inf") for name in sides}
     for _ in range(rounds):
         for name, fn in sides.items():
             gc.collect()
             t0 = time.perf_counter()
-            fn()
-            best[name] = min(best[name], time.perf_counter() - t0)
+            out = fn()
+            took = out if name in self_timed else time.perf_counter() - t0
+            best[name] = min(best[name], took)
     return best
+
+
+class OtherLoad:
+    """The share of the machine's CPU that processes other than `pids` used between start() and
+    stop() (Linux /proc; None elsewhere): how disturbed a shared machine was during the rounds."""
+
+    def __init__(self, pids):
+        self.pids = list(pids)
+        self._start = self._read()
+
+    @staticmethod
+    def _ticks(pid) -> int:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])  # + waited children
+
+    def _read(self):
+        try:
+            with open("/proc/stat") as f:
+                v = [int(x) for x in f.readline().split()[1:]]
+            return sum(v) - v[3] - v[4], sum(v), sum(self._ticks(p) for p in self.pids)
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def share(self) -> float | None:
+        end = self._read()
+        if self._start is None or end is None or end[1] == self._start[1]:
+            return None
+        busy, total, mine = (e - s for e, s in zip(end, self._start))
+        return max(0.0, (busy - mine) / total)
 
 
 def median_time(fn: Callable[[], object], repeats: int) -> float:

@@ -1,29 +1,46 @@
-"""Command line: run optimizers on a surface and print the trajectories.
+"""Command line: run optimizers on a surface and print the trajectories, or start the web app.
 
-    python -m optimizers --surface rosenbrock --optimizer adam --set lr=0.01 --steps 500 \
-        --start -1.5,2 --format csv
-    python -m optimizers --list
+    optviz --surface rosenbrock --optimizer adam --set lr=0.01 --steps 500 --start -1.5,2 --format csv
+    optviz --list
+    optviz app [streamlit options]          # the web app, e.g. --server.port 8600
 
-`--set` applies to the optimizer named just before it (or to all, if it comes first);
-`--param` sets a surface parameter (kappa=100, noise=0.1, …). Bad arguments: one line on stderr, exit 2.
+(`python -m optimizers` is the same program.) `--set` applies to the optimizer named just before it
+(or to all, if it comes first); `--param` sets a surface parameter (kappa=100, noise=0.1, …).
+The CSV and JSON are the app's export layout (optimizers.records). Bad arguments: one line on
+stderr, exit 2.
 """
 from __future__ import annotations
 
 import argparse
-import csv
-import json
+import importlib.util
 import math
+import os
+import subprocess
 import sys
+from importlib import metadata
 
 import surfaces
 
-from . import registry, runner
+from . import records, registry, runner
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit 2 (argparse would print the usage block too)
-        sys.stderr.write(f"error: {message}\n")
+        sys.stderr.write(f"{self.prog}: error: {message} (see --help)\n")
         raise SystemExit(2)
+
+
+def _prog(argv0: str | None) -> str:
+    """The name the user typed: `optviz` for the installed script, `python -m optimizers` for -m."""
+    base = os.path.basename(argv0 or "")
+    return "python -m optimizers" if base in ("", "__main__.py", "-c") else base
+
+
+def _version() -> str:
+    try:
+        return metadata.version("optimizer-visualizer")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
 
 
 def _value(text: str):
@@ -67,21 +84,39 @@ def _listing() -> str:
     return "\n".join(lines)
 
 
-def _parse_args(argv):
-    p = _Parser(prog="python -m optimizers", description="Run optimizers on a 2-D loss surface.")
-    p.add_argument("--list", action="store_true", help="list optimizers, surfaces and parameters")
-    p.add_argument("--surface", default="rosenbrock")
-    p.add_argument("--expression", help="a custom f(x, y) instead of --surface")
+def _parser(prog: str) -> _Parser:
+    p = _Parser(prog=prog, description="Run optimizers on a 2-D loss surface and print the "
+                "trajectories (CSV or JSON, the app's export layout).",
+                epilog=f"The web app: {prog} app [streamlit options], e.g. {prog} app --server.port 8600. "
+                       f"Names, defaults and ranges: {prog} --list.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    p.add_argument("--list", action="store_true",
+                   help="list the optimizers and surfaces with every parameter's default and range")
+    p.add_argument("--surface", default="rosenbrock", metavar="NAME",
+                   help="a surface from --list (default: %(default)s)")
+    p.add_argument("--expression", metavar="F",
+                   help="a custom f(x, y) instead of --surface, e.g. '(1-x)**2 + 100*(y-x**2)**2' "
+                        "(default: none)")
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                   help="a surface parameter (repeatable)")
+                   help="a surface parameter, repeatable (default: the surface's own values)")
     p.add_argument("--optimizer", action="append", default=[], metavar="NAME",
-                   help="an optimizer (repeatable; default adam)")
+                   help="an optimizer from --list, repeatable; a repeated name is a copy "
+                        "(adam, adam-2, ...) (default: adam)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                   help="a hyperparameter of the preceding --optimizer (repeatable)")
-    p.add_argument("--steps", type=int, default=500)
-    p.add_argument("--start", help="x,y (default: the surface's)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--format", choices=("csv", "json"), default="csv")
+                   help="a hyperparameter of the preceding --optimizer, or of all when given "
+                        "before any, repeatable (default: the optimizer's defaults)")
+    p.add_argument("--steps", type=int, default=500, metavar="N",
+                   help="number of updates (default: %(default)s)")
+    p.add_argument("--start", metavar="X,Y", help="start point (default: the surface's own start)")
+    p.add_argument("--seed", type=int, default=0, metavar="N",
+                   help="seed of the stochastic gradient oracles (default: %(default)s)")
+    p.add_argument("--format", choices=("csv", "json"), default="csv",
+                   help="output format (default: %(default)s)")
+    return p
+
+
+def _parse_args(argv, prog):
+    p = _parser(prog)
     # --set binds to the last --optimizer: argparse keeps no order, so read argv ourselves
     args = p.parse_args(argv)
     groups, current = [], None
@@ -99,14 +134,29 @@ def _parse_args(argv):
     return p, args, groups
 
 
-def main(argv=None) -> int:
+def main(argv=None, prog=None) -> int:
+    """The `optviz` console script and `python -m optimizers`; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    prog = prog or _prog(sys.argv[0] if sys.argv else "")
+    try:
+        if argv[:1] == ["app"]:
+            return _app(argv[1:], prog)
+        status = _main(argv, prog)
+        sys.stdout.flush()  # inside the try: a reader that left shows up here for short outputs
+        return status
+    except BrokenPipeError:  # `optviz ... | head`: the reader left; stop quietly like a C tool would
+        # Python flushes stdout again at exit; point it at /dev/null so that flush cannot fail
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + 13  # what a shell reports for a program ended by SIGPIPE
+
+
+def _main(argv, prog) -> int:
     # "--start -1.5,2": argparse would take "-1.5,2" for an option; glue values to their flags
     for i, tok in enumerate(argv[:-1]):
         if tok in ("--start", "--set", "--param") and argv[i + 1].startswith("-"):
             argv[i : i + 2] = [f"{tok}={argv[i + 1]}", ""]
     argv = [a for a in argv if a != ""]
-    p, args, groups = _parse_args(argv)
+    p, args, groups = _parse_args(argv, prog)
     if args.list:
         print(_listing())
         return 0
@@ -123,7 +173,12 @@ def main(argv=None) -> int:
             else:
                 opts.append((grp["name"], hp))
         opts = opts or [("adam", {})]
-        built = [registry.get(name, **{**shared, **hp}) for name, hp in opts]
+        keys = records.instance_keys(name for name, _ in opts)
+        built = []
+        for (name, hp), key in zip(opts, keys):
+            title = registry.spec(name).title
+            label = records.instance_label(title, int(key.rsplit("-", 1)[1]) if key != name else 1)
+            built.append(registry.get(name, label=label, **{**shared, **hp}))
         start = None
         if args.start:
             parts = args.start.split(",")
@@ -134,46 +189,53 @@ def main(argv=None) -> int:
                 raise ValueError(f"--start {args.start!r} must be finite")
         trs = runner.run(built, s, start=start, steps=args.steps, seed=args.seed, diagnostics=False)
     except (ValueError, KeyError) as e:
-        sys.stderr.write(f"error: {e}\n")
+        msg = e.args[0] if isinstance(e, KeyError) and e.args else e  # KeyError's str() adds quotes
+        sys.stderr.write(f"{prog}: error: {msg}\n")
         return 2
-    labels = _labels([t.optimizer.name for t in trs])
     if args.format == "json":
-        json.dump({"surface": s.name, "surface_params": dict(s.params), "seed": args.seed,
-                   "runs": [{"optimizer": t.optimizer.name, "label": lab,
-                             "hp": {k: v for k, v in t.optimizer.hp.items()},
-                             "diverged_at": t.diverged_at,
-                             "points": _nan_to_none(t.points.tolist()),
-                             "losses": _nan_to_none(t.losses.tolist()),
-                             "grads": _nan_to_none(t.grads.tolist())}
-                            for t, lab in zip(trs, labels)]}, sys.stdout)
-        sys.stdout.write("\n")
+        x0, y0 = (float(v) for v in trs[0].points[0])
+        doc = {"surface": records.surface_record(s.name, (x0, y0), s.params, args.expression or ""),
+               "steps": args.steps, "seed": args.seed,
+               "runs": [records.run_record(key, t.optimizer.name, t.optimizer.label, t.optimizer.hp, t)
+                        for key, t in zip(keys, trs)]}
+        sys.stdout.write(records.dumps(doc) + "\n")
     else:
-        w = csv.writer(sys.stdout, lineterminator="\n")
-        w.writerow(["step", "optimizer", "x", "y", "loss", "grad_x", "grad_y"])
-        for t, lab in zip(trs, labels):
-            for k in range(t.steps + 1):
-                w.writerow([k, lab, *(repr(float(v)) for v in (*t.points[k], t.losses[k], *t.grads[k]))])
+        records.write_csv(sys.stdout, ((key, t.optimizer.name, t) for key, t in zip(keys, trs)))
     return 0
 
 
-def _labels(names):
-    """adam, adam#2, … when the same optimizer appears twice (A/B)."""
-    seen, out = {}, []
-    for n in names:
-        seen[n] = seen.get(n, 0) + 1
-        out.append(n if seen[n] == 1 else f"{n}#{seen[n]}")
-    return out
+def _app(args, prog) -> int:
+    """Start the web app from the installed package: `streamlit run` on the packaged page script.
+    Streamlit reads the project's settings from the .streamlit/config.toml beside that script;
+    options given here (--server.port 8600, ...) override them."""
+    if args[:1] in (["-h"], ["--help"]):
+        print(f"usage: {prog} app [streamlit options]\n\n"
+              "Start the optimizer visualizer in the browser. Every option of `streamlit run` is\n"
+              "passed through, e.g. --server.port 8600 --server.headless true\n"
+              "(list: python -m streamlit run --help).")
+        return 0
+    page = _page_script()
+    if page is None:
+        sys.stderr.write(f"{prog}: error: the web app's page is not in this installation\n")
+        return 2
+    cmd = [sys.executable, "-m", "streamlit", "run", page, *args]
+    try:
+        return subprocess.call(cmd)
+    except KeyboardInterrupt:  # Ctrl-C reached the server too; it shuts down by itself
+        return 130
 
 
-def _nan_to_none(x):
-    if isinstance(x, list):
-        return [_nan_to_none(v) for v in x]
-    return None if isinstance(x, float) and not math.isfinite(x) else x
+def _page_script() -> str | None:
+    # find_spec imports only the parent package (a docstring), never the page's Streamlit code
+    try:
+        spec = importlib.util.find_spec("optviz.page")
+    except ImportError:
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = os.path.join(list(spec.submodule_search_locations)[0], "app.py")
+    return path if os.path.isfile(path) else None
 
 
 if __name__ == "__main__":
-    try:
-        raise SystemExit(main())
-    except BrokenPipeError:  # `... | head`: the reader left, nothing more to say
-        sys.stderr.close()
-        raise SystemExit(0)
+    raise SystemExit(main())

@@ -2,60 +2,32 @@
 standalone HTML page that plays offline (plotly.js inlined, ~4 MB, built only when asked for)."""
 from __future__ import annotations
 
-import csv
 import io
-import json
-import math
 
-import numpy as np
-
+from optimizers import records
 from optviz.model.scenario import Scenario, query_string, to_query
 
 
-def _num(v):
-    v = float(v)
-    return v if math.isfinite(v) else None
-
-
 def trajectories_csv(s: Scenario, trajectories: dict) -> str:
-    """Long format, one row per run and step: run, optimizer, step, x, y, loss, grad_x, grad_y."""
+    """Long format, one row per run and step: run, optimizer, step, x, y, loss, grad_x, grad_y
+    (optimizers.records: the CLI writes the same)."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["run", "optimizer", "step", "x", "y", "loss", "grad_x", "grad_y"])
-    for r in s.runs:
-        tr = trajectories.get(r.key)
-        if tr is None:
-            continue
-        P, L, G = tr.points, tr.losses, tr.grads
-        for k in range(len(P)):
-            w.writerow([r.key, r.name, k, *(("" if not np.isfinite(v) else repr(float(v)))
-                                            for v in (P[k, 0], P[k, 1], L[k], G[k, 0], G[k, 1]))])
+    records.write_csv(buf, ((r.key, r.name, trajectories[r.key]) for r in s.runs if r.key in trajectories))
     return buf.getvalue()
 
 
 def trajectories_json(s: Scenario, trajectories: dict, link: str = "") -> str:
-    """The scenario (every parameter explicit), its link, and every run's path and losses."""
-    runs = []
-    for r in s.runs:
-        tr = trajectories.get(r.key)
-        if tr is None:
-            continue
-        runs.append({
-            "key": r.key, "optimizer": r.name, "label": r.label,
-            "hyperparameters": {k: (v if isinstance(v, (bool, str, int)) else float(v)) for k, v in r.hp.items()},
-            "diverged_at": tr.diverged_at,
-            "final_loss": _num(tr.losses[-1]),
-            "points": [[_num(x), _num(y)] for x, y in tr.points],
-            "losses": [_num(v) for v in tr.losses],
-        })
+    """The scenario (every parameter explicit), its link, and every run's path, losses, gradients."""
+    runs = [records.run_record(r.key, r.name, r.label, r.hp, trajectories[r.key])
+            for r in s.runs if r.key in trajectories]
     doc = {
         "scenario": to_query(s, explicit=True),
         "link": link or "?" + query_string(to_query(s)),
-        "surface": {"name": s.surface, "start": [s.x0, s.y0]},
+        "surface": records.surface_record(s.surface, (s.x0, s.y0), s.params_dict, s.expr),
         "steps": s.steps, "seed": s.seed,
         "runs": runs,
     }
-    return json.dumps(doc, indent=1, allow_nan=False)
+    return records.dumps(doc)
 
 
 def race_html(figure, title: str = "Optimizer race") -> str:
