@@ -146,9 +146,11 @@ def test_readme_signum_in_the_cli():
     assert re.search(r"^\s+signum\s+Signum:", r.stdout, re.M) and "beta" in r.stdout
     r = _fresh(head + "sys.exit(main(['--optimizer', 'signum', '--set', 'lr=0.01', '--steps', '5']))")
     assert r.returncode == 0, r.stderr[-2000:]
-    rows = [line.split(",") for line in r.stdout.strip().splitlines()[1:]]
-    assert [row[1] for row in rows] == ["signum"] * 6
-    xy = np.array([[float(row[2]), float(row[3])] for row in rows])
+    import csv
+    import io
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert [row["optimizer"] for row in rows] == ["signum"] * 6
+    xy = np.array([[float(row["x"]), float(row["y"])] for row in rows])
     assert np.allclose(np.abs(np.diff(xy, axis=0)), 0.01)
 
 
