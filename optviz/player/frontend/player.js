@@ -58,6 +58,10 @@ function loadPlotly(url) {
   return plotlyPromise;
 }
 
+if (!globalThis.Plotly && typeof document !== "undefined" && import.meta.url.startsWith("http")) {
+  loadPlotly(new URL("plotly.min.js", import.meta.url).href).catch(() => {});
+}
+
 // ------------------------------------------------------------------------------------ format
 export function fmt(v) {
   if (v === null || v === undefined || Number.isNaN(v)) return "—";
@@ -140,7 +144,7 @@ class Player {
     this.speedBox = el("div", { class: "ovp-speeds", role: "group", "aria-label": "Speed" });
     this.arrowBox = el("input", { type: "checkbox", class: "ovp-arrowbox", "aria-label": "Show step arrows" });
     this.arrowBox.checked = true;
-    this.arrowBox.addEventListener("change", () => { this.showArrows = this.arrowBox.checked; this.draw(true); });
+    this.arrowBox.addEventListener("change", () => { this.showArrows = this.arrowBox.checked; this.draw(); });
     const arrowLabel = el("label", { class: "ovp-arrowlabel" }, this.arrowBox, " arrows");
     this.controls = el("div", { class: "ovp-controls" }, this.playBtn, this.prevBtn, this.slider,
                        this.nextBtn, this.stepText, this.speedBox, arrowLabel);
@@ -196,6 +200,7 @@ class Player {
     }
     this.runs = scene.runs.map((r) => ({ ...r, rec: REG.blobs.get(r.record) }));
     for (const r of this.runs) this.prepare(r);
+    this.buildLegend();
     try {
       await loadPlotly(this.hooks.plotlyUrl);
     } catch (err) {
@@ -210,7 +215,8 @@ class Player {
     this.ready = true;
     this.slider.max = String(scene.steps);
     this.slider.setAttribute("aria-valuemax", String(scene.steps));
-    this.draw(true);
+    this.draw();
+    this.paintHover();
     this.root.dataset.ready = "1";
   }
 
@@ -244,14 +250,7 @@ class Player {
     const s = this.scene, st = s.style;
     const [[xa, xb], [ya, yb]] = s.window;
     const bg = REG.blobs.get(s.background);
-    const n = s.click_grid, gx = [], gy = [];
-    for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) {
-      gx.push(xa + (xb - xa) * i / (n - 1)); gy.push(ya + (yb - ya) * j / (n - 1));
-    }
     const data = [
-      { type: "scatter", mode: "markers", x: gx, y: gy, name: "start grid", showlegend: false,
-        marker: { size: 14, opacity: 0, color: "#000" },
-        hovertemplate: "start here: (%{x:.3g}, %{y:.3g})<extra></extra>" },
       { type: "scatter", mode: "markers", x: s.minima.map((m) => m[0]), y: s.minima.map((m) => m[1]),
         name: "minimum", showlegend: false, hovertemplate: "minimum (%{x:.4g}, %{y:.4g})<extra></extra>",
         marker: { symbol: "star", size: st.head + 8, color: "#ffd400", line: { color: "#333", width: 1.5 } } },
@@ -261,30 +260,32 @@ class Player {
     ];
     this.T_ARROWS = data.length;
     const arrow = (name, color, dash) => ({
-      type: "scatter", mode: "lines+markers", x: [], y: [], name, showlegend: false,
-      hoverinfo: "skip", line: { color, width: 2.4, dash },
-      marker: { symbol: "arrow", angleref: "previous", size: [], color, line: { width: 0 } } });
+      type: "scatter", mode: "lines", x: [xa, xa], y: [ya, ya], name, showlegend: false,
+      hoverinfo: "skip", line: { color, width: 2.4, dash } });
     data.push(arrow("−γ∇f", "#111111", "solid"), arrow("Δθ", "#d10000", "solid"),
               arrow("momentum", "#0a7d00", "dot"));
     this.T_HOVER = data.length;
-    data.push({ type: "scatter", mode: "markers", x: [], y: [], showlegend: false, hoverinfo: "skip",
+    const F = this.computeFrame(this.t);
+    const [x0, y0] = [xa, ya];
+    data.push({ type: "scatter", mode: "markers", x: [x0], y: [y0], showlegend: false, hoverinfo: "skip",
                 marker: { size: st.head + 4, color: "rgba(0,0,0,0)", line: { color: "#000", width: 2 } } });
     this.T_RUNS = data.length;
-    for (const r of this.runs) {
-      const vis = !this.hidden.has(r.key);
+    this.runs.forEach((r, i) => {
+      const vis = !this.hidden.has(r.key), fr = F.runs[i];
       data.push(
         { type: "scatter", mode: "lines", x: r.gx, y: r.gy, customdata: r.drawIdx, opacity: 0.28,
           name: r.label, showlegend: false, visible: vis,
           line: { color: r.color, width: st.line, dash: DASH[r.dash] || "solid" },
           hovertemplate: `${r.label}<br>step %{customdata}<br>(%{x:.4g}, %{y:.4g})<extra></extra>` },
-        { type: "scatter", mode: "lines", x: [], y: [], name: r.label, showlegend: false,
+        // the moving traces start with dummy points: a frame rewrites their elements in place
+        { type: "scatter", mode: "lines", x: [x0, x0], y: [y0, y0], name: r.label, showlegend: false,
           hoverinfo: "skip", visible: vis,
           line: { color: r.color, width: st.line, dash: DASH[r.dash] || "solid" } },
-        { type: "scatter", mode: "markers", x: [], y: [], name: r.label, showlegend: false,
-          visible: vis, hovertemplate: `${r.label} (step shown)<extra></extra>`,
+        { type: "scatter", mode: "markers", x: [x0], y: [y0], name: r.label, showlegend: false,
+          visible: vis, hoverinfo: "skip",
           marker: { color: r.color, size: st.head, symbol: r.symbol,
                     line: { color: "white", width: 2 } } });
-    }
+    });
     const font = { size: st.base, family: "Inter, 'Source Sans Pro', Arial, sans-serif", color: "#222" };
     const prev = keepAxes && this.mapEl._fullLayout ? {
       x: this.mapEl._fullLayout.xaxis.range.slice(), y: this.mapEl._fullLayout.yaxis.range.slice() } : null;
@@ -313,11 +314,18 @@ class Player {
                    line: { color: r.color, width: 2, dash: DASH[r.dash] || "solid" },
                    hovertemplate: `${r.label}<br>step %{x}<br>f − f* = %{y:.4g}<extra></extra>` });
     }
+    let lo = Infinity, hi = -Infinity;
+    for (const r of this.runs) for (const v of r.lossY) if (v > 0) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    if (!(lo < hi)) { lo = 1e-3; hi = 1; }
+    this.L_LINE = ldata.length;
+    ldata.push({ type: "scatter", mode: "lines", x: [0, 0], y: [lo, hi], showlegend: false, hoverinfo: "skip",
+                 line: { color: "#333", width: 1.5, dash: "dot" } });
     this.L_CURSOR = ldata.length;
-    ldata.push({ type: "scatter", mode: "markers", x: [], y: [], showlegend: false, hoverinfo: "skip",
-                 marker: { size: 9, color: [], line: { color: "white", width: 1.5 } } });
+    ldata.push({ type: "scatter", mode: "markers", x: this.runs.map(() => 0), y: this.runs.map(() => hi),
+                 showlegend: false, hoverinfo: "skip",
+                 marker: { size: 9, color: this.runs.map((r) => r.color), line: { color: "white", width: 1.5 } } });
     this.L_HOVER = ldata.length;
-    ldata.push({ type: "scatter", mode: "markers", x: [], y: [], showlegend: false, hoverinfo: "skip",
+    ldata.push({ type: "scatter", mode: "markers", x: [0], y: [hi], showlegend: false, hoverinfo: "skip",
                  marker: { size: 12, color: "rgba(0,0,0,0)", line: { color: "#000", width: 2 } } });
     const llayout = {
       height: Math.max(220, Math.round(st.height * 0.42)), margin: { l: 55, r: 10, t: 28, b: 40 },
@@ -328,11 +336,10 @@ class Player {
       xaxis: { title: { text: "step", standoff: 2 }, range: [0, Math.max(1, s.steps)],
                gridcolor: "#e5e5e5", zeroline: false },
       yaxis: { type: "log", gridcolor: "#e5e5e5", exponentformat: "power" },
-      shapes: [{ type: "line", xref: "x", yref: "paper", x0: this.t, x1: this.t, y0: 0, y1: 1,
-                 line: { color: "#333", width: 1.5, dash: "dot" } }],
     };
     await globalThis.Plotly.react(this.lossEl, ldata, llayout,
                                   { displaylogo: false, responsive: true, displayModeBar: false });
+    this.mapEls = this.lossEls = null;
     if (!this.wired) this.wire();
   }
 
@@ -341,23 +348,34 @@ class Player {
     const map = this.mapEl, loss = this.lossEl;
     map.on("plotly_click", (ev) => {
       const p = ev?.points?.[0];
-      if (!p) return;
-      const ti = p.curveNumber;
-      if (ti === 0) { this.hooks.click?.([p.x, p.y]); return; }
-      const run = this.runAtTrace(ti);
-      if (run) this.setFocus(run.key);
+      const run = p && this.runAtTrace(p.curveNumber);
+      if (run) { this.clickedPoint = performance.now(); this.setFocus(run.key); }
+    });
+    // a click on empty map (plotly reports clicks on points only): a new start there
+    map.addEventListener("click", (ev) => {
+      if (!this.hooks.click || !ev.target.closest?.(".nsewdrag")) return;
+      setTimeout(() => {
+        if (this.clickedPoint && performance.now() - this.clickedPoint < 300) return;
+        const fl = map._fullLayout;
+        if (!fl) return;
+        const xa = fl.xaxis, ya = fl.yaxis, box = ev.target.getBoundingClientRect();
+        const x = xa.p2d(ev.clientX - box.left), y = ya.p2d(ev.clientY - box.top);
+        const [[x0, x1], [y0, y1]] = this.scene.window;
+        if (x >= x0 && x <= x1 && y >= y0 && y <= y1) this.hooks.click([x, y]);
+      }, 0);
     });
     map.on("plotly_hover", (ev) => {
       const p = ev?.points?.[0];
       const run = p && this.runAtTrace(p.curveNumber);
       if (!run || (p.curveNumber - this.T_RUNS) % 3 !== 0) return;
       const k = p.customdata;
-      globalThis.Plotly.restyle(loss, { x: [[k]], y: [[run.f[k] > 0 ? run.f[k] : null]],
-                                        "marker.line.color": run.color }, [this.L_HOVER]);
+      this.hoverLoss = [k, run.f[k]];
+      this.paintHover();
       loss.dataset.hoverStep = String(k);
     });
     map.on("plotly_unhover", () => {
-      globalThis.Plotly.restyle(loss, { x: [[]], y: [[]] }, [this.L_HOVER]);
+      this.hoverLoss = null;
+      this.paintHover();
       delete loss.dataset.hoverStep;
     });
     loss.on("plotly_hover", (ev) => {
@@ -365,20 +383,37 @@ class Player {
       if (!p || p.curveNumber >= this.runs.length) return;
       const run = this.runs[p.curveNumber];
       const k = Math.round(p.x);
-      globalThis.Plotly.restyle(map, { x: [[run.x[k]]], y: [[run.y[k]]],
-                                       "marker.line.color": run.color }, [this.T_HOVER]);
+      this.hoverMap = [run.x[k], run.y[k]];
+      this.paintHover();
       map.dataset.hoverStep = String(k);
     });
     loss.on("plotly_unhover", () => {
-      globalThis.Plotly.restyle(map, { x: [[]], y: [[]] }, [this.T_HOVER]);
+      this.hoverMap = null;
+      this.paintHover();
       delete map.dataset.hoverStep;
     });
+    // plotly redraws from its own data (zoom, resize): put the current frame back
+    map.on("plotly_afterplot", () => { this.mapEls = null; this.paintMap(); this.paintHover(); });
+    loss.on("plotly_afterplot", () => { this.lossEls = null; this.paintLoss(); this.paintHover(); });
     loss.on("plotly_click", (ev) => {
       const p = ev?.points?.[0];
       if (!p) return;
       this.pause();
       this.setStep(Math.round(p.x));
     });
+  }
+
+  paintHover() {
+    const m = this.mapEl._fullLayout, l = this.lossEl._fullLayout;
+    if (m) {
+      const els = (this.mapEls ||= this.traceEls(this.mapEl)), h = this.hoverMap;
+      Player.setPoint(els[this.T_HOVER], 0, h ? m.xaxis.c2p(h[0]) : NaN, h ? m.yaxis.c2p(h[1]) : NaN, !!h);
+    }
+    if (l) {
+      const els = (this.lossEls ||= this.traceEls(this.lossEl)), h = this.hoverLoss;
+      Player.setPoint(els[this.L_HOVER], 0, h ? l.xaxis.c2p(h[0]) : NaN,
+                      h && h[1] > 0 ? l.yaxis.c2p(h[1]) : NaN, !!h);
+    }
   }
 
   runAtTrace(ti) {
@@ -445,107 +480,199 @@ class Player {
 
   setFocus(key) {
     this.focus = key;
-    this.drawLegend();
+    this.updateLegend();
     this.drawInspector();
     this.hooks.focus?.(key);
   }
 
   // ----------------------------------------------------------------------------- drawing
-  draw(full) {
+  // One frame: plotly drew the charts once (axes, background, faint full paths); a frame moves
+  // the elements of its own moving traces (path so far, head, arrows, loss cursor) in place,
+  // with the axes' own data→pixel maps. Plotly redraws from its data on zoom or resize, and the
+  // frame is put back right after (plotly_afterplot).
+  draw() {
     if (!this.ready) return;
-    const t = this.t, P = globalThis.Plotly;
+    const t = this.t;
     this.drawnT = t;
     this.slider.value = String(t);
     this.slider.setAttribute("aria-valuenow", String(t));
     this.slider.setAttribute("aria-valuetext", `step ${t} of ${this.scene.steps}`);
     this.stepText.textContent = `step ${t} / ${this.scene.steps}`;
     this.root.dataset.step = String(t);
-    const xs = [], ys = [], idx = [];
-    const cx = [], cy = [], cc = [];
-    this.runs.forEach((r, i) => {
+    this.frame = this.computeFrame(t);
+    this.paintMap();
+    this.paintLoss();
+    this.paintScale();
+    this.updateLegend();
+    this.drawInspector();
+  }
+
+  computeFrame(t) {
+    const runs = this.runs.map((r) => {
       const k = Math.min(t, r.last);
-      // the trailing path through the drawn vertices, then exactly θ_k
       const px = [], py = [];
       const di = r.drawIdx;
       for (let j = 0; j < di.length && di[j] < k; j++) { px.push(r.x[di[j]]); py.push(r.y[di[j]]); }
       px.push(r.x[k]); py.push(r.y[k]);
-      xs.push(px, [r.x[k]]); ys.push(py, [r.y[k]]);
-      idx.push(this.T_RUNS + 3 * i + 1, this.T_RUNS + 3 * i + 2);
-      if (!this.hidden.has(r.key)) {
-        cx.push(k); cy.push(r.f[k] > 0 ? r.f[k] : null); cc.push(r.color);
-      }
+      return { k, px, py, hx: r.x[k], hy: r.y[k], f: r.f[k], hidden: this.hidden.has(r.key) };
     });
-    // arrows at θ_{t−1}, all magnified by one factor (shown) so they compare with each other
-    const A = [[], [], []], M = [[], [], []], S = [[], [], []];
-    let longest = 0;
+    // arrows at θ_{t−1}, all magnified by one factor (shown) so that they compare with each other
     const segs = [];
+    let longest = 0;
     if (this.showArrows && t >= 1) {
       for (const r of this.runs) {
         if (this.hidden.has(r.key) || t > r.last) continue;
         const bx = r.x[t - 1], by = r.y[t - 1];
         const g = this.val(r, "gamma", t);
-        const gs = [-g * this.val(r, "grad", t - 1, 0), -g * this.val(r, "grad", t - 1, 1)];
-        const dt = [this.val(r, "dtheta", t, 0), this.val(r, "dtheta", t, 1)];
-        const mm = r.adam ? [-g * this.val(r, "m_hat", t, 0), -g * this.val(r, "m_hat", t, 1)] : null;
-        for (const [kind, v] of [[0, gs], [1, dt], [2, mm]]) {
-          if (!v || !Number.isFinite(v[0]) || !Number.isFinite(v[1])) continue;
+        const vs = [[0, [-g * this.val(r, "grad", t - 1, 0), -g * this.val(r, "grad", t - 1, 1)]],
+                    [1, [this.val(r, "dtheta", t, 0), this.val(r, "dtheta", t, 1)]]];
+        if (r.adam) vs.push([2, [-g * this.val(r, "m_hat", t, 0), -g * this.val(r, "m_hat", t, 1)]]);
+        for (const [kind, v] of vs) {
+          if (!Number.isFinite(v[0]) || !Number.isFinite(v[1])) continue;
           segs.push([kind, bx, by, v]);
           longest = Math.max(longest, Math.hypot(v[0], v[1]));
         }
       }
     }
     const [[xa, xb]] = this.scene.window;
-    const target = 0.12 * (xb - xa);
-    let scale = longest > 0 ? target / longest : 1;
-    scale = scale > 1 ? Math.pow(10, Math.floor(Math.log10(scale))) : scale;   // magnify by 10^k only
-    for (const [kind, bx, by, v] of segs) {
-      A[kind].push(bx, bx + scale * v[0], null);
-      M[kind].push(by, by + scale * v[1], null);
-      S[kind].push(0, 11, 0);
+    let scale = longest > 0 ? 0.12 * (xb - xa) / longest : 1;
+    scale = scale > 1 ? Math.pow(10, Math.floor(Math.log10(scale))) : 1;   // magnify by 10^k only
+    return { t, runs, segs, scale, shrink: longest > 0 && 0.12 * (xb - xa) / longest < 1 };
+  }
+
+  traceEls(gd) {
+    const out = [];
+    for (const g of gd.querySelectorAll(".scatterlayer .trace")) {
+      const d = g.__data__;
+      const idx = d && d[0] && d[0].trace ? d[0].trace.index : null;
+      if (idx !== null) out[idx] = g;
+    }
+    return out;
+  }
+
+  static pathD(xs, ys, xa, ya) {
+    let d = "", pen = false;
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i], y = ys[i];
+      if (x === null || y === null || !Number.isFinite(x) || !Number.isFinite(y)) { pen = false; continue; }
+      const px = xa.c2p(x), py = ya.c2p(y);
+      if (!Number.isFinite(px) || !Number.isFinite(py)) { pen = false; continue; }
+      d += (pen ? "L" : "M") + px.toFixed(1) + "," + py.toFixed(1);
+      pen = true;
+    }
+    return d || "M0,0";
+  }
+
+  static setPath(g, d, show = true) {
+    const p = g && g.querySelector("path.js-line");
+    if (p) { p.setAttribute("d", d); p.style.display = show ? "" : "none"; }
+  }
+
+  static setPoint(g, i, px, py, show = true) {
+    const pts = g && g.querySelectorAll("path.point");
+    const p = pts && pts[i];
+    if (!p) return;
+    const ok = show && Number.isFinite(px) && Number.isFinite(py);
+    p.style.display = ok ? "" : "none";
+    if (ok) p.setAttribute("transform", `translate(${px.toFixed(1)},${py.toFixed(1)})`);
+  }
+
+  paintMap() {
+    const gd = this.mapEl, fl = gd._fullLayout, F = this.frame;
+    if (!fl || !F) return;
+    const xa = fl.xaxis, ya = fl.yaxis;
+    const els = (this.mapEls ||= this.traceEls(gd));
+    F.runs.forEach((fr, i) => {
+      const show = !fr.hidden;
+      Player.setPath(els[this.T_RUNS + 3 * i + 1], Player.pathD(fr.px, fr.py, xa, ya), show);
+      Player.setPoint(els[this.T_RUNS + 3 * i + 2], 0, xa.c2p(fr.hx), ya.c2p(fr.hy), show);
+    });
+    const [[x0, x1]] = this.scene.window;
+    const head = 0.022 * (x1 - x0);
+    const A = [[], [], []], M = [[], [], []];
+    for (const [kind, bx, by, v] of F.segs) {
+      const tx = bx + F.scale * v[0], ty = by + F.scale * v[1];
+      A[kind].push(bx, tx, null); M[kind].push(by, ty, null);
+      const len = Math.hypot(tx - bx, ty - by);
+      if (len > 0) {             // the head: two strokes at ±25° back from the tip
+        const h = Math.min(head, 0.5 * len), ux = (tx - bx) / len, uy = (ty - by) / len;
+        for (const a of [0.44, -0.44]) {
+          const c = Math.cos(a), s = Math.sin(a);
+          A[kind].push(tx, tx - h * (c * ux - s * uy), null);
+          M[kind].push(ty, ty - h * (s * ux + c * uy), null);
+        }
+      }
     }
     for (let kind = 0; kind < 3; kind++) {
-      xs.push(A[kind]); ys.push(M[kind]); idx.push(this.T_ARROWS + kind);
+      Player.setPath(els[this.T_ARROWS + kind], Player.pathD(A[kind], M[kind], xa, ya), A[kind].length > 0);
     }
-    this.arrowScale = scale;
-    P.restyle(this.mapEl, { x: xs, y: ys }, idx);
-    P.restyle(this.mapEl, { "marker.size": S }, [this.T_ARROWS, this.T_ARROWS + 1, this.T_ARROWS + 2]);
-    P.update(this.lossEl, { x: [cx], y: [cy], "marker.color": [cc] },
-             { "shapes[0].x0": t, "shapes[0].x1": t }, [this.L_CURSOR]);
-    this.scaleEl.innerHTML = "";
-    if (this.showArrows && segs.length) {
+  }
+
+  paintLoss() {
+    const gd = this.lossEl, fl = gd._fullLayout, F = this.frame;
+    if (!fl || !F) return;
+    const xa = fl.xaxis, ya = fl.yaxis;
+    const els = (this.lossEls ||= this.traceEls(gd));
+    const px = xa.c2p(F.t);
+    Player.setPath(els[this.L_LINE], `M${px.toFixed(1)},0L${px.toFixed(1)},${ya._length.toFixed(1)}`);
+    F.runs.forEach((fr, i) => {
+      Player.setPoint(els[this.L_CURSOR], i, px, fr.f > 0 ? ya.c2p(fr.f) : NaN, !fr.hidden);
+    });
+  }
+
+  paintScale() {
+    const F = this.frame;
+    const key = `${this.showArrows && F.segs.length}|${F.scale}`;
+    if (key === this.scaleKey) return;
+    this.scaleKey = key;
+    this.scaleEl.replaceChildren();
+    if (this.showArrows && F.segs.length) {
       this.scaleEl.append(
         el("span", { class: "ovp-key", style: "--c:#111" }, "−γ_t∇f"),
         el("span", { class: "ovp-key", style: "--c:#d10000" }, "Δθ_t"),
         this.runs.some((r) => r.adam) ? el("span", { class: "ovp-key ovp-dot", style: "--c:#0a7d00" }, "−γ_t m̂_t") : null,
-        el("span", { class: "ovp-scalev", text: scale === 1 ? "at scale (×1)" : `all ×${fmt(scale)}` }));
-      this.scaleEl.dataset.scale = String(scale);
+        el("span", { class: "ovp-scalev", text: F.scale === 1 ? "arrows at scale (×1)" : `arrows ×${fmt(F.scale)}, all alike` }));
     }
-    this.drawLegend();
-    this.drawInspector();
+    this.scaleEl.dataset.scale = String(F.scale);
   }
 
-  drawLegend() {
-    const t = this.t;
+  buildLegend() {
+    this.legendVals = [];
     const items = this.runs.map((r) => {
-      const k = Math.min(t, r.last);
-      const dead = r.diverged_at !== null && r.diverged_at !== undefined && t >= r.diverged_at;
-      const v = r.f[k];
-      const text = dead ? `diverged at step ${r.diverged_at}` :
-        `${this.scene.f_star ? "f−f*" : "f"} = ${fmtLoss(v)}`;
       const sw = el("span", { class: "ovp-swatch", style: `--c:${r.color}`, "data-dash": r.dash });
-      const label = el("button", { class: "ovp-run", type: "button", role: "listitem",
+      const val = el("span", { class: "ovp-val" });
+      this.legendVals.push(val);
+      const label = el("button", { class: "ovp-run", type: "button",
                                    "aria-pressed": String(r.key === this.focus),
                                    title: "Inspect this run's step", "data-key": r.key,
                                    onclick: () => this.setFocus(r.key) },
-                       sw, el("span", { class: "ovp-label", text: r.label }),
-                       el("span", { class: "ovp-val", "data-value": String(v), text }));
+                       sw, el("span", { class: "ovp-label", text: r.label }), val);
       const eye = el("input", { type: "checkbox", class: "ovp-eye", "aria-label": `Show ${r.label}`,
                                 title: "Show / hide" });
       eye.checked = !this.hidden.has(r.key);
       eye.addEventListener("change", () => this.setHidden(r.key, !eye.checked));
-      return el("div", { class: "ovp-item" + (this.hidden.has(r.key) ? " ovp-off" : "") }, eye, label);
+      return el("div", { class: "ovp-item" + (this.hidden.has(r.key) ? " ovp-off" : ""),
+                         role: "listitem", "data-key": r.key }, eye, label);
     });
     this.legendEl.replaceChildren(...items);
+  }
+
+  updateLegend() {
+    const t = this.t;
+    this.runs.forEach((r, i) => {
+      const k = Math.min(t, r.last);
+      const dead = r.diverged_at !== null && r.diverged_at !== undefined && t >= r.diverged_at;
+      const v = r.f[k];
+      const node = this.legendVals[i];
+      if (!node) return;
+      node.textContent = dead ? `diverged at step ${r.diverged_at}` :
+        `${this.scene.f_star ? "f−f*" : "f"} = ${fmtLoss(v)}`;
+      node.dataset.value = String(v);
+      node.dataset.step = String(k);
+    });
+    for (const b of this.legendEl.querySelectorAll(".ovp-run")) {
+      b.setAttribute("aria-pressed", String(b.dataset.key === this.focus));
+    }
   }
 
   setHidden(key, hide) {
@@ -555,7 +682,8 @@ class Player {
     const P = globalThis.Plotly;
     P.restyle(this.mapEl, { visible: !hide }, [this.T_RUNS + 3 * i, this.T_RUNS + 3 * i + 1, this.T_RUNS + 3 * i + 2]);
     P.restyle(this.lossEl, { visible: !hide }, [i]);
-    this.draw(true);
+    this.legendEl.children[i]?.classList.toggle("ovp-off", hide);
+    this.draw();
   }
 
   drawInspector() {
