@@ -12,7 +12,6 @@ from optviz.figures import export, rules, style
 from optviz.figures.background import sample, undefined_share
 from optviz.figures.diagnostics import diagnostics_figure, steps_figure
 from optviz.figures.figure import Prebuilt
-from optviz.figures.race import race_figure
 from optviz.figures.surface3d import surface_figure
 from optviz.model import presets
 from optviz.model.fmt import fmt_number
@@ -23,6 +22,9 @@ from optviz.model.scenario import (CUSTOM, MAX_RUNS, SEED, STEPS, build_surface,
 from optviz.page import controls, state, sweep
 from optviz.page.panels import render_panel
 from optviz.page.text import md_escape, surface_title, symbol_text
+from optviz.player import export as player_export
+from optviz.player.build import scene_for
+from optviz.player.mount import mount as player_mount
 
 S = st.session_state
 _raw_query = state.read_query(st.query_params)
@@ -48,9 +50,10 @@ def _field(s):
     return field(s.surface, s.params, s.expr)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def race_spec(key: str, _s) -> dict:
-    return race_figure(_s, run_cache().trajectories(_s), field=_field(_s)).spec
+def player_scene(key: str, s):
+    # not st.cache_data: the records are cached per trajectory (optviz.player.record.RECORDS),
+    # and pickling ~0.5 MB of blobs for a cache would cost more than building the scene
+    return scene_for(s, run_cache().trajectories(s), _field(s))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -227,18 +230,18 @@ if not scn.runs:
 with st.spinner("Running the optimizers…"):
     trajectories = run_cache().trajectories(scn)
     fig_key = scn.figure_key()
-    spec = race_spec(fig_key, scn)
 
 
-def _on_click():
-    state.start_from_selection(S, S.get("race"))
+def _on_start():
+    xy = (S.get("player") or {}).get("start")
+    if isinstance(xy, (list, tuple)) and len(xy) == 2:
+        state.start_from_selection(S, {"selection": {"points": [{"x": xy[0], "y": xy[1]}]}})
 
 
-st.plotly_chart(Prebuilt(spec), key="race", on_select=_on_click, selection_mode="points",
-                theme=None, config={"displaylogo": False, "scrollZoom": False})
-st.caption("▶ Play runs the race from the start; the speed buttons continue from the current "
-           "step. **Click anywhere on the map to start the race there.** Hover a path for its step "
-           "and loss; click a legend entry to hide a run.")
+player_result = player_mount(st, *player_scene(fig_key, scn), key="player", on_start=_on_start)
+st.caption("▶ Play, or step with ← → (Shift: ten steps), Home / End, once the player has focus. "
+           "**Click anywhere on the map to start the race there.** Click a run in the legend to "
+           "inspect its step; hover a path or the loss curve to see the same step in the other.")
 
 panel = preset.panel if preset is not None else "race"
 if panel == "steps":
@@ -307,11 +310,12 @@ if tabs[3].open:
                            file_name="trajectories.json", mime="application/json", width="stretch",
                            icon=":material/download:")
         c3.download_button("Animated race (HTML, plays offline)",
-                           lambda: export.race_html(Prebuilt(spec), surface_title(scn.surface)),
+                           lambda: player_export.race_html(*player_scene(fig_key, scn),
+                                                           title=surface_title(scn.surface)),
                            file_name="optimizer-race.html", mime="text/html", width="stretch",
                            icon=":material/movie:",
-                           help="A single ~5 MB file with plotly.js inside: put it on a slide or a "
-                                "course page; no server needed.")
+                           help="The same player in a single ~6 MB file with plotly.js inside: put "
+                                "it on a slide or a course page; no server or network needed.")
 
 if tabs[4].open:
     with tabs[4]:

@@ -173,12 +173,20 @@ class Player {
   }
 
   // -------------------------------------------------------------------------------- scene
+  // What the charts' structure depends on: if only the run records change (a new learning
+  // rate), the new paths are painted at once and plotly's own data follows when things are quiet.
+  static layoutKey(scene) {
+    return JSON.stringify([scene.window, scene.background, scene.steps, scene.f_star, scene.style,
+                           scene.minima, scene.start, scene.click_grid,
+                           scene.runs.map((r) => [r.key, r.label, r.color, r.dash, r.symbol])]);
+  }
+
   async update(scene) {
     const first = this.scene === null;
     const old = this.scene;
     this.scene = scene;
     if (first) {
-      this.t = scene.step ?? scene.steps;
+      this.t = scene.step ?? REG.lastStep?.get(this.hooks.key) ?? scene.steps;
       const adam = scene.runs.find((r) => r.adam);
       this.focus = (adam || scene.runs[0] || {}).key ?? null;
     }
@@ -187,10 +195,10 @@ class Player {
     this.speedBox.replaceChildren(...scene.speeds.map(([label, k]) => el("button", {
       class: "ovp-btn ovp-speed", type: "button", "aria-pressed": String(k === this.speed),
       "aria-label": `Speed ${label}`, text: label,
-      onclick: (ev) => { this.speed = k; this.markSpeed(); if (this.playing) this.restartClock(); },
+      onclick: () => { this.speed = k; this.markSpeed(); if (this.playing) this.restartClock(); },
     })));
     if (!haveAll(scene)) {
-      this.status.textContent = "Loading the runs…";
+      if (!this.ready) this.status.textContent = "Loading the runs…";
       await new Promise((resolve) => {
         const w = () => { if (this.scene !== scene || haveAll(scene)) { REG.waiters.delete(w); resolve(); } };
         REG.waiters.add(w);
@@ -198,8 +206,16 @@ class Player {
       });
       if (this.scene !== scene) return;
     }
-    this.runs = scene.runs.map((r) => ({ ...r, rec: REG.blobs.get(r.record) }));
-    for (const r of this.runs) this.prepare(r);
+    const prepared = (REG.prepared ||= new Map());
+    this.runs = scene.runs.map((r) => {
+      let p = prepared.get(r.record);
+      if (!p) {
+        p = this.prepare({ rec: REG.blobs.get(r.record) });
+        prepared.set(r.record, p);
+        if (prepared.size > 64) prepared.delete(prepared.keys().next().value);
+      }
+      return { ...p, ...r };
+    });
     this.buildLegend();
     try {
       await loadPlotly(this.hooks.plotlyUrl);
@@ -210,14 +226,37 @@ class Player {
     if (this.scene !== scene) return;
     this.status.textContent = "";
     this.status.hidden = true;
-    const sameAxes = old && JSON.stringify(old.window) === JSON.stringify(scene.window) && this.ready;
-    await this.plot(sameAxes);
-    this.ready = true;
     this.slider.max = String(scene.steps);
     this.slider.setAttribute("aria-valuemax", String(scene.steps));
-    this.draw();
-    this.paintHover();
+    const key = Player.layoutKey(scene);
+    if (this.ready && old && key === this.layout) {
+      this.paintStatic();             // new paths now; plotly's data (hover) a moment later
+      this.draw();
+      clearTimeout(this.syncTimer);
+      this.syncTimer = setTimeout(() => { if (this.scene === scene && !this.playing) this.plot(true); }, 600);
+    } else {
+      const sameAxes = old && JSON.stringify(old.window) === JSON.stringify(scene.window) && this.ready;
+      await this.plot(sameAxes);
+      if (this.scene !== scene) return;
+      this.layout = key;
+      this.ready = true;
+      this.draw();
+      this.paintHover();
+    }
     this.root.dataset.ready = "1";
+    this.root.dataset.records = scene.runs.map((r) => r.record).join(",");
+  }
+
+  // the faint full paths and the loss lines, painted from the records without a plotly redraw
+  paintStatic() {
+    const m = this.mapEl._fullLayout, l = this.lossEl._fullLayout;
+    if (!m || !l) return;
+    const me = (this.mapEls ||= this.traceEls(this.mapEl));
+    const le = (this.lossEls ||= this.traceEls(this.lossEl));
+    this.runs.forEach((r, i) => {
+      Player.setPath(me[this.T_RUNS + 3 * i], Player.pathD(r.gx, r.gy, m.xaxis, m.yaxis), !this.hidden.has(r.key));
+      Player.setPath(le[i], Player.pathD(r.lossX, r.lossY, l.xaxis, l.yaxis), !this.hidden.has(r.key));
+    });
   }
 
   prepare(r) {
@@ -236,6 +275,7 @@ class Player {
     r.gx = idx.map((i) => r.x[i]); r.gy = idx.map((i) => r.y[i]);
     r.lossY = idx.map((i) => (r.f[i] > 0 ? r.f[i] : (r.f[i] === 0 ? 1e-300 : null)));
     r.lossX = idx;
+    return r;
   }
 
   val(r, field, row, col) {
@@ -265,13 +305,12 @@ class Player {
     data.push(arrow("−γ∇f", "#111111", "solid"), arrow("Δθ", "#d10000", "solid"),
               arrow("momentum", "#0a7d00", "dot"));
     this.T_HOVER = data.length;
-    const F = this.computeFrame(this.t);
     const [x0, y0] = [xa, ya];
     data.push({ type: "scatter", mode: "markers", x: [x0], y: [y0], showlegend: false, hoverinfo: "skip",
                 marker: { size: st.head + 4, color: "rgba(0,0,0,0)", line: { color: "#000", width: 2 } } });
     this.T_RUNS = data.length;
-    this.runs.forEach((r, i) => {
-      const vis = !this.hidden.has(r.key), fr = F.runs[i];
+    this.runs.forEach((r) => {
+      const vis = !this.hidden.has(r.key);
       data.push(
         { type: "scatter", mode: "lines", x: r.gx, y: r.gy, customdata: r.drawIdx, opacity: 0.28,
           name: r.label, showlegend: false, visible: vis,
@@ -292,7 +331,6 @@ class Player {
     const layout = {
       height: st.height, margin: { l: 50, r: 10, t: 10, b: 40 }, font, showlegend: false,
       paper_bgcolor: "white", plot_bgcolor: "white", hovermode: "closest", dragmode: "zoom",
-      uirevision: "map",
       xaxis: { range: prev ? prev.x : [xa, xb], constrain: "domain", showgrid: false,
                zeroline: false, title: { text: "x", standoff: 4 }, tickfont: { size: st.tick },
                mirror: true, showline: true, linecolor: "#888", ticks: "outside" },
@@ -330,7 +368,7 @@ class Player {
     const llayout = {
       height: Math.max(220, Math.round(st.height * 0.42)), margin: { l: 55, r: 10, t: 28, b: 40 },
       font: { ...font, size: st.base - 1 }, showlegend: false, paper_bgcolor: "white",
-      plot_bgcolor: "#fafafa", hovermode: "closest", uirevision: "loss",
+      plot_bgcolor: "#fafafa", hovermode: "closest",
       title: { text: s.f_star ? "f(θ_t) − f*  (log)" : "f(θ_t)  (log)", font: { size: st.base - 1 },
                x: 0, xanchor: "left", y: 0.98 },
       xaxis: { title: { text: "step", standoff: 2 }, range: [0, Math.max(1, s.steps)],
@@ -499,6 +537,7 @@ class Player {
     this.slider.setAttribute("aria-valuetext", `step ${t} of ${this.scene.steps}`);
     this.stepText.textContent = `step ${t} / ${this.scene.steps}`;
     this.root.dataset.step = String(t);
+    (REG.lastStep ||= new Map()).set(this.hooks.key, t);
     this.frame = this.computeFrame(t);
     this.paintMap();
     this.paintLoss();
