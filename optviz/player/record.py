@@ -4,10 +4,12 @@ Pure (NumPy only, no Streamlit): the page mounts each record as its own element,
 changes one run re-sends that run's record and Streamlit's browser-side message cache answers the
 others with a few bytes each.
 
-A blob is  b"OVR1" | u32 little-endian header length | header (UTF-8 JSON) | zero padding to a
+A blob is  b"OVR1" | u32 little-endian header length | header (UTF-8 JSON) | space padding to a
 multiple of 8 | payload.  For a run record the payload is float64 columns (little-endian), each
-(n, cols) row-major, at the offsets (in float64 units) the header names; for an image it is the
-image file. Every number the inspector prints is one of these float64 values, as recorded by
+(n, cols) row-major, at the offsets (in float64 units) the header names, stored byte-shuffled
+(all first bytes of the doubles, then all second bytes, …) and deflated ("encoding":
+"shuffle8-deflate"): a third fewer bytes on the wire, undone losslessly by the browser's
+DecompressionStream. For an image the payload is the image file. Every number the inspector prints is one of these float64 values, as recorded by
 `optimizers.run` (or derived from it here, in float64, where the header says so): the browser only
 formats them.
 """
@@ -18,6 +20,7 @@ import json
 import math
 import struct
 import threading
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -58,6 +61,8 @@ def unpack(blob: bytes) -> tuple[dict, bytes]:
 def columns(blob: bytes) -> dict[str, np.ndarray]:
     """A run record's float64 columns by name, shaped (n, cols) (or (n,) for one column)."""
     header, payload = unpack(blob)
+    if header.get("encoding") == "shuffle8-deflate":
+        payload = inflate_unshuffle(payload, header["size"])
     data = np.frombuffer(payload, dtype="<f8")
     out = {}
     for name, (offset, cols) in header["fields"].items():
@@ -129,8 +134,19 @@ def run_record(tr, info: RunInfo, f_star: float | None) -> bytes:
     # content-addressed: the browser keeps blobs by id, so equal ids must mean equal bytes
     rid = "run-" + hashlib.sha1(payload + info.name.encode()).hexdigest()[:20]
     header = {"kind": "run", "id": rid, "name": info.name, "n": n, "last": last,
-              "diverged_at": tr.diverged_at, "fields": offsets, "derived": derived}
-    return pack(header, payload)
+              "diverged_at": tr.diverged_at, "fields": offsets, "derived": derived,
+              "encoding": "shuffle8-deflate", "size": len(payload)}
+    return pack(header, shuffle_deflate(payload))
+
+
+def shuffle_deflate(payload: bytes) -> bytes:
+    words = np.frombuffer(payload, dtype=np.uint8).reshape(-1, 8)
+    return zlib.compress(np.ascontiguousarray(words.T).tobytes(), 6)
+
+
+def inflate_unshuffle(data: bytes, size: int) -> bytes:
+    planes = np.frombuffer(zlib.decompress(data), dtype=np.uint8).reshape(8, size // 8)
+    return np.ascontiguousarray(planes.T).tobytes()
 
 
 def image_blob(uri_or_png) -> bytes:

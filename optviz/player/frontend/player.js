@@ -7,15 +7,33 @@
 const REG = (globalThis.__optvizPlayer ||= { blobs: new Map(), waiters: new Set(), players: new Map() });
 
 // ------------------------------------------------------------------------------------- blobs
-export function addBlob(bytes) {
+async function inflateUnshuffle(bytes, size) {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+  const planes = new Uint8Array(await new Response(stream).arrayBuffer());
+  const n = size / 8, out = new Uint8Array(size);
+  for (let b = 0; b < 8; b++) {
+    const plane = planes.subarray(b * n, (b + 1) * n);
+    for (let i = 0; i < n; i++) out[8 * i + b] = plane[i];
+  }
+  return out.buffer;
+}
+
+export async function addBlob(bytes) {
   const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   const magic = String.fromCharCode(u8[0], u8[1], u8[2], u8[3]);
   if (magic !== "OVR1") return null;
   const hlen = u8[4] | (u8[5] << 8) | (u8[6] << 16) | (u8[7] << 24);
   const header = JSON.parse(new TextDecoder().decode(u8.subarray(8, 8 + hlen)));
-  if (REG.blobs.has(header.id)) return header.id;
+  if (REG.blobs.has(header.id) || REG.pending?.has(header.id)) return header.id;
+  (REG.pending ||= new Set()).add(header.id);
   // a copy, so the float64 views are aligned whatever the message buffer's offset
-  const payload = u8.slice(8 + hlen).buffer;
+  let payload;
+  try {
+    payload = header.encoding === "shuffle8-deflate"
+      ? await inflateUnshuffle(u8.subarray(8 + hlen), header.size) : u8.slice(8 + hlen).buffer;
+  } finally {
+    REG.pending.delete(header.id);
+  }
   let value;
   if (header.kind === "run") {
     const all = new Float64Array(payload);
@@ -384,23 +402,24 @@ class Player {
   wire() {
     this.wired = true;
     const map = this.mapEl, loss = this.lossEl;
-    map.on("plotly_click", (ev) => {
-      const p = ev?.points?.[0];
-      const run = p && this.runAtTrace(p.curveNumber);
-      if (run) { this.clickedPoint = performance.now(); this.setFocus(run.key); }
-    });
-    // a click on empty map (plotly reports clicks on points only): a new start there
+    // plotly reports clicks on points only, and the moving heads are drawn by the frames: a
+    // click on the map is read here. On a head: inspect that run; anywhere else: start there.
     map.addEventListener("click", (ev) => {
-      if (!this.hooks.click || !ev.target.closest?.(".nsewdrag")) return;
-      setTimeout(() => {
-        if (this.clickedPoint && performance.now() - this.clickedPoint < 300) return;
-        const fl = map._fullLayout;
-        if (!fl) return;
-        const xa = fl.xaxis, ya = fl.yaxis, box = ev.target.getBoundingClientRect();
-        const x = xa.p2d(ev.clientX - box.left), y = ya.p2d(ev.clientY - box.top);
-        const [[x0, x1], [y0, y1]] = this.scene.window;
-        if (x >= x0 && x <= x1 && y >= y0 && y <= y1) this.hooks.click([x, y]);
-      }, 0);
+      if (!ev.target.closest?.(".nsewdrag")) return;
+      const fl = map._fullLayout;
+      if (!fl || !this.frame) return;
+      const xa = fl.xaxis, ya = fl.yaxis, box = ev.target.getBoundingClientRect();
+      const px = ev.clientX - box.left, py = ev.clientY - box.top;
+      let best = null, bestD = 14;
+      this.frame.runs.forEach((fr, i) => {
+        if (fr.hidden) return;
+        const d = Math.hypot(xa.c2p(fr.hx) - px, ya.c2p(fr.hy) - py);
+        if (d < bestD) { bestD = d; best = this.runs[i]; }
+      });
+      if (best) { this.setFocus(best.key); return; }
+      const x = xa.p2d(px), y = ya.p2d(py);
+      const [[x0, x1], [y0, y1]] = this.scene.window;
+      if (this.hooks.click && x >= x0 && x <= x1 && y >= y0 && y <= y1) this.hooks.click([x, y]);
     });
     map.on("plotly_hover", (ev) => {
       const p = ev?.points?.[0];
@@ -779,7 +798,7 @@ function playerFor(root, key, hooks) {
 // Streamlit components v2: called on mount and whenever the data changes.
 export default function (component) {
   const { data, parentElement, setStateValue, setTriggerValue, key } = component;
-  if (data instanceof Uint8Array || data instanceof ArrayBuffer) { addBlob(data); return; }
+  if (data instanceof Uint8Array || data instanceof ArrayBuffer) { addBlob(data).catch(() => {}); return; }
   if (!data || typeof data !== "object") return;
   let root = parentElement.querySelector(":scope > .ovp-root");
   if (!root) {
@@ -803,7 +822,7 @@ export function mountStandalone(root, scene, blobs) {
     const bin = atob(b64);
     const u8 = new Uint8Array(bin.length);
     for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
-    addBlob(u8);
+    addBlob(u8).catch((err) => { root.textContent = "Could not read the race data: " + err.message; });
   }
   const p = playerFor(root, "standalone", { plotlyUrl: "" });
   p.update(scene);
