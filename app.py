@@ -10,7 +10,7 @@ import optimizers
 import surfaces
 from optviz.figures import export, rules, style
 from optviz.figures.background import sample, undefined_share
-from optviz.figures.diagnostics import diagnostics_figure, steps_figure
+from optviz.figures.diagnostics import diagnostics_figure, steps_figure, with_cursor
 from optviz.figures.figure import Prebuilt
 from optviz.figures.surface3d import surface_figure
 from optviz.model import presets
@@ -24,7 +24,8 @@ from optviz.page.panels import render_panel
 from optviz.page.text import md_escape, surface_title, symbol_text
 from optviz.player import export as player_export
 from optviz.player.build import scene_for
-from optviz.player.mount import mount as player_mount
+from optviz.player.scene import step_values
+from optviz.page.player import mount as player_mount
 
 S = st.session_state
 _raw_query = state.read_query(st.query_params)
@@ -239,6 +240,10 @@ def _on_start():
 
 
 player_result = player_mount(st, *player_scene(fig_key, scn), key="player", on_start=_on_start)
+# the step the player shows, reported when it pauses: the panels below put their cursor there
+player_step = getattr(player_result, "step", None)
+if not (isinstance(player_step, int) and 0 <= player_step <= scn.steps):
+    player_step = None
 st.caption("▶ Play, or step with ← → (Shift: ten steps), Home / End, once the player has focus. "
            "**Click anywhere on the map to start the race there.** Click a run in the legend to "
            "inspect its step; hover a path or the loss curve to see the same step in the other.")
@@ -246,7 +251,8 @@ st.caption("▶ Play, or step with ← → (Shift: ten steps), Home / End, once 
 panel = preset.panel if preset is not None else "race"
 if panel == "steps":
     st.markdown("#### Effective step size |Δθᵢ| / γ")
-    st.plotly_chart(Prebuilt(steps_spec(fig_key, scn)), theme=None, key="steps_chart")
+    st.plotly_chart(Prebuilt(with_cursor(steps_spec(fig_key, scn), player_step)), theme=None,
+                    key="steps_chart")
 elif panel not in ("race", "diagnostics", "3d"):
     render_panel(panel, scn, st)
 
@@ -278,8 +284,8 @@ if tabs[0].open:
     with tabs[0]:
         normalise = st.toggle("Divide |Δθᵢ| by γ_t (the Adam paper's bound becomes 1)",
                               key="_normalise")
-        st.plotly_chart(Prebuilt(diagnostics_spec(fig_key, scn, normalise)), theme=None,
-                        key="diag")
+        st.plotly_chart(Prebuilt(with_cursor(diagnostics_spec(fig_key, scn, normalise),
+                                             player_step)), theme=None, key="diag")
         st.caption("Same colours as the race. Bounds (dotted) are the Adam paper's: |Δθᵢ| ≲ γ for the "
                    "Adam family, the exact AdaMax bound for AdaMax (dashed grey: γ itself).")
 
@@ -295,6 +301,11 @@ if tabs[2].open:
             st.markdown(f"#### {md_escape(r.label)}")
             st.latex(rules.rule_latex(r, style.run_color(r.key)))
             st.latex(rules.values_latex(r))
+            values = step_values(trajectories[r.key], player_step) \
+                if player_step and r.key in trajectories else []
+            if values:
+                st.markdown(f"At step {player_step} (the race player's step): " + " · ".join(
+                    f"{name} = `{text}`" for name, text in values))
             spec_r = optimizers.spec(r.name)
             st.markdown(spec_r.description + "  \n" + "  \n".join(rules.notes(r)))
 

@@ -114,8 +114,8 @@ def test_the_scene_is_small_json_and_names_every_blob():
 def test_bias_correction_first_steps_read_from_the_records():
     """The lecturer's check: Adam's first steps are ≈ α, without bias correction (β2 = 0.9999)
     ≈ 10α — from the numbers the inspector shows (the records)."""
-    from views.presets import get_preset
-    from views.scenario import parse_query
+    from optviz.model.presets import get_preset
+    from optviz.model.scenario import parse_query
     p = get_preset("adam-bias-correction")
     assert p is not None
     scn, notes = parse_query(dict(p.query))
@@ -191,3 +191,30 @@ def test_a_new_learning_rate_changes_one_record_only(app):
     assert changed == ["adam"]
     cols = record.columns(_blobs(app)[sc1["runs"][5]["record"]])
     assert np.nanmax(cols["gamma"]) == 0.005
+
+
+def test_the_panels_follow_the_step_the_player_reports(fresh_caches):
+    """The player reports its step when it pauses; Diagnostics draws a cursor there and the
+    Update rules tab prints that step's recorded numbers."""
+    from streamlit.testing.v1 import AppTest
+
+    import optimizers as opt_mod
+    from optviz.model.scenario import make_optimizer, parse_query
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"opt": ["adam", "sgd"], "steps": "60"})
+    at.run()
+    at.session_state["player"] = {"step": 7}           # as if the browser had reported it
+    at.session_state["tab"] = at.tabs[0].label
+    at.run()
+    assert not at.exception
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    cursors = [sh for sh in spec["layout"].get("shapes", []) if sh.get("name") == "player step"]
+    assert len(cursors) == 6 and all(sh["x0"] == 7 for sh in cursors)
+    at.session_state["tab"] = at.tabs[2].label
+    at.run()
+    scn, _ = parse_query({"opt": ["adam", "sgd"], "steps": "60"})
+    tr = opt_mod.run(make_optimizer(scn.run("adam")), scn.build_surface(), start=scn.start,
+                     steps=60, seed=scn.seed)
+    text = " ".join(m.value for m in at.markdown)
+    assert "At step 7" in text
+    assert f"{tr.m_hat[7][0]:.6g}" in text and f"{tr.points[7][1]:.6g}" in text

@@ -114,7 +114,7 @@ def wait_step(page, t: int):
 def default_runs():
     """The default scene's trajectories, computed here with the public API (the oracle)."""
     import optimizers
-    from views.scenario import make_optimizer, parse_query
+    from optviz.model.scenario import make_optimizer, parse_query
     scn, _ = parse_query({})
     s = scn.build_surface()
     trs = optimizers.run([make_optimizer(r) for r in scn.runs], s, start=scn.start,
@@ -271,7 +271,7 @@ def test_the_inspector_shows_the_recorded_numbers_of_step_t(server, browser, sho
 
 
 def test_the_bias_correction_preset_reads_alpha_and_ten_alpha(server, browser, shots):
-    from views.presets import get_preset, preset_url
+    from optviz.model.presets import get_preset, preset_url
     page = open_player(browser, server + "/" + preset_url(get_preset("adam-bias-correction")))
     page.get_by_role("slider", name="Step", exact=True).focus()
     page.keyboard.press("Home")
@@ -330,7 +330,7 @@ def test_the_offline_html_plays_from_file_with_the_network_blocked(tmp_path, bro
                                                                    default_runs):
     from optviz.player.build import scene_for
     from optviz.player.export import race_html
-    from views import background
+    from optviz.figures import background
     scn, s, trs = default_runs
     sc, blobs = scene_for(scn, trs, background.sample(s), surface=s)
     path = tmp_path / "race.html"

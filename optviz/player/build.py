@@ -17,6 +17,6 @@ def scene_for(s: Scenario, trajectories: dict, field, surface=None, step: int | 
              style.run_dash(r.key), style.run_symbol(r.key))
             for r in s.runs if r.key in trajectories]
     st = scene.Style(base=typo.base, legend=typo.legend, tick=typo.tick, line=typo.line,
-                     head=typo.head, height=min(typo.height, 640))
+                     head=typo.head, height=typo.height if s.view == "present" else 640)
     return scene.build(runs, trajectories, surface, start=s.start, steps=s.steps,
                        background_png=background.background_uri(field), style=st, step=step)

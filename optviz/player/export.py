@@ -11,8 +11,13 @@ from pathlib import Path
 FRONTEND = Path(__file__).resolve().parent / "frontend"
 
 
+def plotly_js_path() -> Path:
+    """plotly.js as the installed plotly package ships it (one file, ~4.8 MB)."""
+    import plotly
+    return Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+
+
 def _plotly_js() -> str:
-    from .mount import plotly_js_path
     return plotly_js_path().read_text(encoding="utf-8")
 
 

@@ -17,7 +17,13 @@ PLOTLY_JS = "plotly.min.js"
 SPEEDS = (("½×", 0.5), ("1×", 1.0), ("2×", 2.0), ("4×", 4.0))
 SECONDS_AT_1X = 8.0       # 1× plays the whole run in about this long …
 MIN_RATE = 2.0            # … but never slower than this many steps per second
-CLICK_GRID = 31           # candidate start points per axis (invisible, clickable)
+CLICK_GRID = 31           # a click on the map starts the race at the nearest of these points
+
+
+def click_grid_axes(window) -> tuple[np.ndarray, np.ndarray]:
+    """The x and y values of the candidate start points (the click grid's columns and rows)."""
+    (xa, xb), (ya, yb) = window
+    return np.linspace(xa, xb, CLICK_GRID), np.linspace(ya, yb, CLICK_GRID)
 
 
 @dataclass(frozen=True)
@@ -133,3 +139,22 @@ def build(runs, trajectories: dict, surface, *, start, steps: int, background_pn
                   "line": style.line, "head": style.head, "height": style.height},
     }
     return scene, blobs
+
+
+def step_values(tr, t: int) -> list[tuple[str, str]]:
+    """The recorded numbers of update t for one run, as text (the Update rules tab under the rule,
+    following the player's step): g_t = ∇f(θ_{t−1}), m̂_t, √v̂_t, Δθ_t, θ_t."""
+    P = tr.points
+    if not 1 <= t < len(P) or not np.isfinite(P[t]).all():
+        return []
+
+    def pair(v) -> str:
+        return "(" + ", ".join(f"{float(x):.6g}" for x in v) + ")"
+
+    out = []
+    if tr.grads is not None:
+        out.append(("g_t = ∇f(θ_{t−1})", pair(tr.grads[t - 1])))
+    if tr.m_hat is not None:
+        out += [("m̂_t", pair(tr.m_hat[t])), ("√v̂_t", pair(tr.v_hat_sqrt[t]))]
+    out += [("Δθ_t", pair(P[t] - P[t - 1])), ("θ_t", pair(P[t]))]
+    return out

@@ -15,16 +15,12 @@ import tempfile
 import threading
 from pathlib import Path
 
+from optviz.player.export import FRONTEND, plotly_js_path
+
 NAME = "optviz.player"
-FRONTEND = Path(__file__).resolve().parent / "frontend"
 FILES = ("player.js", "player.css")
 _lock = threading.Lock()
 _root: Path | None = None
-
-
-def plotly_js_path() -> Path:
-    import plotly
-    return Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 
 
 def asset_root() -> Path:
