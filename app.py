@@ -22,10 +22,11 @@ from optviz.model.scenario import (CUSTOM, MAX_RUNS, SEED, STEPS, build_surface,
 from optviz.page import controls, state, sweep
 from optviz.page.panels import render_panel
 from optviz.page.text import md_escape, surface_title, symbol_text
+from optviz.page.player import mount as player_mount
+from optviz.page.player import preload as player_preload
 from optviz.player import export as player_export
 from optviz.player.build import scene_for
 from optviz.player.scene import step_values
-from optviz.page.player import mount as player_mount
 
 S = st.session_state
 _raw_query = state.read_query(st.query_params)
@@ -192,6 +193,7 @@ typo = style.typography(scn.view)
 link = (st.context.url or "").rstrip("/") + "/?" + query_string(to_query(scn))
 
 st.markdown(style.page_css(scn.view), unsafe_allow_html=True)
+player_box = player_preload(st, key="player")
 
 head, formula = st.columns([2, 3], vertical_alignment="center")
 head.markdown(f"{'##' if scn.view == 'present' else '#'} {surface_title(scn.surface)}")
@@ -239,7 +241,12 @@ def _on_start():
         state.start_from_selection(S, {"selection": {"points": [{"x": xy[0], "y": xy[1]}]}})
 
 
-player_result = player_mount(st, *player_scene(fig_key, scn), key="player", on_start=_on_start)
+race_scene, race_blobs = player_scene(fig_key, scn)
+# the player reports its step (a rerun) only while something on the page follows it
+race_scene["report"] = (preset is not None and preset.panel == "steps") or \
+    str(S.get("tab", "")).endswith(("Diagnostics", "Update rules"))
+player_result = player_mount(st, race_scene, race_blobs, key="player", box=player_box,
+                             on_start=_on_start)
 # the step the player shows, reported when it pauses: the panels below put their cursor there
 player_step = getattr(player_result, "step", None)
 if not (isinstance(player_step, int) and 0 <= player_step <= scn.steps):

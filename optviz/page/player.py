@@ -90,13 +90,23 @@ def _noop():
     pass
 
 
-def mount(st, scene: dict, blobs: list[tuple[str, bytes]], *, key: str = "player",
+def preload(st, key: str = "player"):
+    """Early in the page: a hidden container for the run records, holding an empty instance of
+    the component, so that the browser loads the player's module and starts on plotly.js while
+    the script is still computing the runs. Returns the container for `mount(box=...)`."""
+    box = st.container(key=f"{key}_blobs")
+    with box:
+        ensure_registered()(key=f"{key}_preload", data=None, height=0)
+    return box
+
+
+def mount(st, scene: dict, blobs: list[tuple[str, bytes]], *, key: str = "player", box=None,
           on_step=None, on_focus=None, on_start=None):
     """Mount the blobs (hidden, one element each) and the player; returns the component's result
     (`.step`, `.focus` once the browser reported them, `.start` after a click on the map)."""
     player = ensure_registered()
     # one element per blob: a blob the browser already has comes back from its message cache
-    with st.container(key=f"{key}_blobs"):
+    with box if box is not None else st.container(key=f"{key}_blobs"):
         for bid, data in blobs:
             player(key=f"ovb_{bid}", data=data, height=0)
     return player(key=key, data=scene, on_step_change=on_step or _noop,

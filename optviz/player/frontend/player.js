@@ -263,6 +263,7 @@ class Player {
     }
     this.root.dataset.ready = "1";
     this.root.dataset.records = scene.runs.map((r) => r.record).join(",");
+    if (scene.report && !old?.report && !this.playing) this.reportSoon();
   }
 
   // the faint full paths and the loss lines, painted from the records without a plotly redraw
@@ -492,6 +493,7 @@ class Player {
 
   reportSoon() {
     clearTimeout(this.reportTimer);
+    if (!this.scene?.report) return;     // nothing on the page follows the step just now
     this.reportTimer = setTimeout(() => this.hooks.report?.(this.t), 300);
   }
 
