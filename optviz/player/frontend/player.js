@@ -47,7 +47,7 @@ export async function addBlob(bytes) {
     value = { header, url };
   }
   REG.blobs.set(header.id, value);
-  if (REG.blobs.size > 256) {            // oldest first; the scene in use re-sends what it lacks
+  if (REG.blobs.size > 64) {            // oldest first; the scene in use re-sends what it lacks
     const first = REG.blobs.keys().next().value;
     if (first !== header.id) REG.blobs.delete(first);
   }
@@ -175,6 +175,9 @@ class Player {
 
   onKey(e) {
     if (!this.scene || e.target.closest?.(".js-plotly-plot input")) return;
+    // a button or a checkbox keeps its own space (the legend's, the speeds); the rest is ours
+    const own = e.target.matches?.("button:not(.ovp-play), input[type=checkbox]");
+    if (own && (e.key === " " || e.key === "Spacebar" || e.key === "Enter")) return;
     const big = e.shiftKey ? 10 : 1;
     let handled = true;
     switch (e.key) {
