@@ -243,7 +243,7 @@ def _on_start():
 
 race_scene, race_blobs = player_scene(fig_key, scn)
 # the player reports its step (a rerun) only while something on the page follows it
-race_scene["report"] = (preset is not None and preset.panel == "steps") or \
+race_scene["report"] = (preset is not None and preset.panel not in ("race", "3d")) or \
     str(S.get("tab", "")).endswith(("Diagnostics", "Update rules"))
 player_result = player_mount(st, race_scene, race_blobs, key="player", box=player_box,
                              on_start=_on_start)
@@ -261,7 +261,7 @@ if panel == "steps":
     st.plotly_chart(Prebuilt(with_cursor(steps_spec(fig_key, scn), player_step)), theme=None,
                     key="steps_chart")
 elif panel not in ("race", "diagnostics", "3d"):
-    render_panel(panel, scn, st)
+    render_panel(panel, scn, st, step=player_step)
 
 present_link = "?" + query_string({**to_query(scn), "view": "present"})
 st.markdown("**:material/link: Share this scenario** — this link reproduces the race exactly"

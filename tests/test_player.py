@@ -218,3 +218,27 @@ def test_the_panels_follow_the_step_the_player_reports(fresh_caches):
     text = " ".join(m.value for m in at.markdown)
     assert "At step 7" in text
     assert f"{tr.m_hat[7][0]:.6g}" in text and f"{tr.points[7][1]:.6g}" in text
+
+
+def test_a_paper_panel_marks_the_players_step(fresh_caches):
+    from streamlit.testing.v1 import AppTest
+
+    from optviz.model.presets import get_preset, preset_url
+    from urllib.parse import parse_qs, urlparse
+    q = {k: v if len(v) > 1 else v[0]
+         for k, v in parse_qs(urlparse(preset_url(get_preset("adam-bias-correction"))).query).items()}
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(q)
+    at.run()
+    assert race_report(at)                        # the panel follows the step: the player reports it
+    at.session_state["player"] = {"step": 2}
+    at.run()
+    assert not at.exception
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    cursors = [sh for sh in spec["layout"].get("shapes", []) if sh.get("name") == "player step"]
+    assert cursors and all(sh["x0"] == 2 for sh in cursors)
+
+
+def race_report(at) -> bool:
+    (el,) = [e for e in at.get("bidi_component") if e.proto.WhichOneof("data") == "json"]
+    return json.loads(el.proto.json)["report"]
