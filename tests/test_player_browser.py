@@ -149,7 +149,7 @@ def test_the_step_slider_contract_and_every_key(server, browser, shots):
     page.close()
 
 
-def test_play_goes_through_every_step_in_order(server, browser, shots):
+def test_play_goes_through_every_step_in_order(server, browser, shots, default_runs):
     page = open_player(browser, server)
     page.get_by_role("button", name="Previous step").click()
     wait_step(page, 999)
@@ -170,7 +170,7 @@ def test_play_goes_through_every_step_in_order(server, browser, shots):
     t = step_of(page)
     head = page.evaluate("(() => { const f = document.querySelector('.ovp-root').__ovp.frame;"
                          " return [f.t, f.runs[5].hx, f.runs[5].hy]; })()")
-    assert head[0] == t
+    assert head[0] == t and head[1:] == list(default_runs[2]["adam"].points[t])    # θ_t exactly
     page.close()
 
 
