@@ -22,8 +22,7 @@ from optviz.model.scenario import (CUSTOM, MAX_RUNS, SEED, STEPS, build_surface,
 from optviz.page import controls, state, sweep
 from optviz.page.panels import render_panel
 from optviz.page.text import md_escape, surface_title, symbol_text
-from optviz.page.player import mount as player_mount
-from optviz.page.player import preload as player_preload
+from optviz.page import player
 from optviz.player import export as player_export
 from optviz.player.build import scene_for
 from optviz.player.scene import step_values
@@ -193,7 +192,7 @@ typo = style.typography(scn.view)
 link = (st.context.url or "").rstrip("/") + "/?" + query_string(to_query(scn))
 
 st.markdown(style.page_css(scn.view), unsafe_allow_html=True)
-player_box = player_preload(st, key="player")
+player_box = player.preload(st, key="player")
 
 head, formula = st.columns([2, 3], vertical_alignment="center")
 head.markdown(f"{'##' if scn.view == 'present' else '#'} {surface_title(scn.surface)}")
@@ -235,27 +234,16 @@ with st.spinner("Running the optimizers…"):
     fig_key = scn.figure_key()
 
 
-def _on_start():
-    xy = (S.get("player") or {}).get("start")
-    if isinstance(xy, (list, tuple)) and len(xy) == 2:
-        state.start_from_selection(S, {"selection": {"points": [{"x": xy[0], "y": xy[1]}]}})
-
-
+panel = preset.panel if preset is not None else "race"
 race_scene, race_blobs = player_scene(fig_key, scn)
-# the player reports its step (a rerun) only while something on the page follows it
-race_scene["report"] = (preset is not None and preset.panel not in ("race", "3d")) or \
-    str(S.get("tab", "")).endswith(("Diagnostics", "Update rules"))
-player_result = player_mount(st, race_scene, race_blobs, key="player", box=player_box,
-                             on_start=_on_start)
-# the step the player shows, reported when it pauses: the panels below put their cursor there
-player_step = getattr(player_result, "step", None)
-if not (isinstance(player_step, int) and 0 <= player_step <= scn.steps):
-    player_step = None
+race_scene["report"] = player.follows_step(panel, S.get("tab", ""))
+player_result = player.mount(st, race_scene, race_blobs, key="player", box=player_box,
+                             on_start=lambda: player.start_from_click(S))
+player_step = player.reported_step(player_result, scn.steps)   # the panels' cursor
 st.caption("▶ Play, or step with ← → (Shift: ten steps), Home / End, once the player has focus. "
            "**Click anywhere on the map to start the race there.** Click a run in the legend to "
            "inspect its step; hover a path or the loss curve to see the same step in the other.")
 
-panel = preset.panel if preset is not None else "race"
 if panel == "steps":
     st.markdown("#### Effective step size |Δθᵢ| / γ")
     st.plotly_chart(Prebuilt(with_cursor(steps_spec(fig_key, scn), player_step)), theme=None,

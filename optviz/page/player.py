@@ -15,6 +15,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+from optviz.page.state import start_from_selection
 from optviz.player.export import FRONTEND, plotly_js_path
 
 NAME = "optviz.player"
@@ -114,3 +115,24 @@ def mount(st, scene: dict, blobs: list[tuple[str, bytes]], *, key: str = "player
             player(key=f"ovb_{bid}", data=data, height=0)
     return player(key=key, data=scene, on_step_change=on_step or _noop,
                   on_focus_change=on_focus or _noop, on_start_change=on_start or _noop)
+
+
+def start_from_click(session, key: str = "player") -> None:
+    """The player's `start` trigger (a click on empty map) → the start point, snapped to the
+    click grid as a click on the old chart was."""
+    xy = (session.get(key) or {}).get("start")
+    if isinstance(xy, (list, tuple)) and len(xy) == 2:
+        start_from_selection(session, {"selection": {"points": [{"x": xy[0], "y": xy[1]}]}})
+
+
+def reported_step(result, steps: int) -> int | None:
+    """The step the player reported when it paused, if it is one of this race's steps."""
+    t = getattr(result, "step", None)
+    return t if isinstance(t, int) and not isinstance(t, bool) and 0 <= t <= steps else None
+
+
+def follows_step(panel: str, tab: str) -> bool:
+    """Whether something on the page follows the player's step (then the player reports it when
+    it pauses, which costs a rerun): a paper or steps panel, the Diagnostics or Update rules tab."""
+    return panel not in ("race", "3d") or str(tab).endswith(("Diagnostics", "Update rules"))
+
