@@ -242,3 +242,36 @@ def test_a_paper_panel_marks_the_players_step(fresh_caches):
 def race_report(at) -> bool:
     (el,) = [e for e in at.get("bidi_component") if e.proto.WhichOneof("data") == "json"]
     return json.loads(el.proto.json)["report"]
+
+
+@pytest.mark.parametrize("name", ["momentum", "nesterov"])
+def test_the_momentum_buffer_matches_sgd_written_out_by_hand(name):
+    """b_t of torch.optim.SGD (b_1 = g, b_t = μ b_{t−1} + (1−τ) g), written out here."""
+    s = surfaces.get("quadratic")
+    opt, info = _info(name, lr=0.05, weight_decay=0.01)
+    start = (1.2, -0.7)
+    tr = optimizers.run(opt, s, start=start, steps=40, seed=0)
+    cols = record.columns(record.run_record(tr, info, s.f_min))
+    mu, lam, tau = opt.hp["momentum"], opt.hp["weight_decay"], opt.hp["dampening"]
+    th, b, bufs = np.array(start, dtype=float), None, []
+    for t in range(1, 41):
+        g = s.grad(th) + lam * th
+        b = g.copy() if b is None else mu * b + (1 - tau) * g
+        bufs.append(b)
+        th = th - 0.05 * (g + mu * b if opt.hp["nesterov"] else b)
+    np.testing.assert_allclose(cols["buf"][1:], np.array(bufs), rtol=1e-9, atol=1e-12)
+    (sc, _), _ = _scene(names=(name,), steps=10)
+    assert sc["runs"][0]["momentum"] == "buf" and "buf" in [ln["field"] for ln in sc["runs"][0]["lines"]]
+
+
+def test_the_page_helpers_for_the_reported_step():
+    from types import SimpleNamespace
+
+    from optviz.page.player import follows_step, reported_step
+    assert reported_step(SimpleNamespace(step=7), 10) == 7
+    assert reported_step(SimpleNamespace(step=11), 10) is None
+    assert reported_step(SimpleNamespace(step=True), 10) is None
+    assert reported_step(SimpleNamespace(), 10) is None
+    assert not follows_step("race", ":material/school: Presets")
+    assert follows_step("race", ":material/monitoring: Diagnostics")
+    assert follows_step("bias_correction", "")

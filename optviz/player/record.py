@@ -36,7 +36,7 @@ M_FROM_MHAT = {"adam", "amsgrad", "adamw", "adamprox", "adabelief", "nadam", "ra
 # v_t = (√v̂_t)² (1 − β2^t): only where √v̂ is the root of the corrected running average itself
 # (AMSGrad's v̂ is a running maximum, AdaMax's u a max, AdaBelief's s a different average).
 V_FROM_VHAT = {"adam", "adamw", "adamprox"}
-MOMENTUM = {"momentum", "nesterov"}
+SGD_FAMILY = {"sgd", "momentum", "nesterov"}
 
 
 def pack(header: dict, payload: bytes) -> bytes:
@@ -121,6 +121,18 @@ def run_record(tr, info: RunInfo, f_star: float | None) -> bytes:
             if info.name in ADAM_SHAPE and "eps" in info.hp:
                 fields["eff"] = gamma[:, None] / (vh + float(info.hp["eps"]))
                 derived.append("eff")
+    mu = info.hp.get("momentum") or 0.0
+    if info.name in SGD_FAMILY and mu > 0 and tr.grads is not None:
+        # the momentum buffer b_t, from θ ← θ − γ_t d with d = b_t (heavy ball) or g + μ b_t
+        # (Nesterov), g = ∇f + λθ (torch.optim.SGD): undone in float64 from the recorded step
+        with np.errstate(all="ignore"):
+            d = -fields["dtheta"] / gamma[:, None]
+            if info.hp.get("nesterov"):
+                g = np.full((n, 2), np.nan)
+                g[1:] = fields["grad"][:-1] + float(info.hp.get("weight_decay") or 0.0) * P[:-1]
+                d = (d - g) / float(mu)
+            fields["buf"] = d
+        derived.append("buf")
     offsets, chunks, at = {}, [], 0
     for name, a in fields.items():
         a = np.ascontiguousarray(a, dtype="<f8")

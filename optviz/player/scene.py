@@ -62,6 +62,8 @@ _NOBC = [_G, ("m_t = β₁·m_{t−1} + (1−β₁)·g_t  (no correction: m̂_t 
 _OTHER_ADAPTIVE = [_G, ("m_t", "m", 0), ("m̂_t", "m_hat", 0), ("√v̂_t", "v_hat_sqrt", 0), _GAMMA,
                    ("γ_t / (√v̂_t + ε)", "eff", 0), _DTHETA, _THETA, _F]
 _PLAIN = [_G, _GAMMA, _DTHETA, _THETA, _F]
+_MOMENTUM = [_G, ("b_t = μ·b_{t−1} + (1−τ)·(g_t + λθ_{t−1})  (momentum buffer)", "buf", 0), _GAMMA,
+             ("Δθ_t = −γ_t·b_t  (Nesterov: −γ_t·(g_t + λθ_{t−1} + μ·b_t))", "dtheta", 0), _THETA, _F]
 
 
 def inspector_lines(name: str, fields: set[str]) -> list[dict]:
@@ -71,6 +73,8 @@ def inspector_lines(name: str, fields: set[str]) -> list[dict]:
         lines = _ADAM
     elif "m_hat" in fields:
         lines = _OTHER_ADAPTIVE
+    elif "buf" in fields:
+        lines = _MOMENTUM
     else:
         lines = _PLAIN
     return [{"text": t, "field": f, "lag": lag} for t, f, lag in lines if f in fields]
@@ -120,6 +124,8 @@ def build(runs, trajectories: dict, surface, *, start, steps: int, background_pn
             "key": info.key, "name": info.name, "label": label, "record": rid, "color": color,
             "dash": dash, "symbol": symbol, "diverged_at": header["diverged_at"],
             "last": header["last"], "adam": "m_hat" in fields,
+            # the momentum direction's arrow: −γ_t·m̂_t (Adam family) or −γ_t·b_t (SGD momentum)
+            "momentum": "m_hat" if "m_hat" in fields else "buf" if "buf" in fields else None,
             "lines": inspector_lines(info.name, fields), "derived": header["derived"],
             "constants": constants_text(info.hp),
             "note": (rule_notes or {}).get(info.key, ""),

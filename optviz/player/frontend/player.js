@@ -589,7 +589,8 @@ class Player {
         const g = this.val(r, "gamma", t);
         const vs = [[0, [-g * this.val(r, "grad", t - 1, 0), -g * this.val(r, "grad", t - 1, 1)]],
                     [1, [this.val(r, "dtheta", t, 0), this.val(r, "dtheta", t, 1)]]];
-        if (r.adam) vs.push([2, [-g * this.val(r, "m_hat", t, 0), -g * this.val(r, "m_hat", t, 1)]]);
+        const mo = r.momentum;
+        if (mo) vs.push([2, [-g * this.val(r, mo, t, 0), -g * this.val(r, mo, t, 1)]]);
         for (const [kind, v] of vs) {
           if (!Number.isFinite(v[0]) || !Number.isFinite(v[1])) continue;
           segs.push([kind, bx, by, v]);
@@ -693,7 +694,7 @@ class Player {
       this.scaleEl.append(
         el("span", { class: "ovp-key", style: "--c:#111" }, "−γ_t∇f"),
         el("span", { class: "ovp-key", style: "--c:#d10000" }, "Δθ_t"),
-        this.runs.some((r) => r.adam) ? el("span", { class: "ovp-key ovp-dot", style: "--c:#0a7d00" }, "−γ_t m̂_t") : null,
+        this.runs.some((r) => r.momentum) ? el("span", { class: "ovp-key ovp-dot", style: "--c:#0a7d00" }, "momentum −γ_t m̂_t / −γ_t b_t") : null,
         el("span", { class: "ovp-scalev", text: F.scale === 1 ? "arrows at scale (×1)" : `arrows ×${fmt(F.scale)}, all alike` }));
     }
     this.scaleEl.dataset.scale = String(F.scale);
@@ -779,8 +780,9 @@ class Player {
     }
     const notes = [];
     if (r.derived?.length && show) {
-      notes.push(`${r.derived.map((d) => ({ m: "m_t", v: "v_t", eff: "γ_t/(√v̂_t+ε)" }[d] || d)).join(", ")} `
-                 + "are computed on the server from the recorded m̂_t, √v̂_t and γ_t (float64).");
+      const names = { m: "m_t", v: "v_t", eff: "γ_t/(√v̂_t+ε)", buf: "b_t" };
+      notes.push(`${r.derived.map((d) => names[d] || d).join(", ")} ${r.derived.length > 1 ? "are" : "is"} `
+                 + "computed on the server, in float64, from the recorded values (m̂_t, √v̂_t, γ_t, Δθ_t, g_t).");
     }
     if (r.note) notes.push(r.note);
     box.replaceChildren(head, ...rows, ...notes.map((n) => el("div", { class: "ovp-inote", text: n })));
