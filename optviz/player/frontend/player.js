@@ -253,9 +253,10 @@ class Player {
     if (this.ready && old && key === this.layout) {
       this.paintStatic();             // new paths now; plotly's data (hover) a moment later
       this.draw();
-      clearTimeout(this.syncTimer);
-      this.syncTimer = setTimeout(() => { if (this.scene === scene && !this.playing) this.plot(true); }, 600);
+      this.stale = true;
+      this.syncSoon();
     } else {
+      this.stale = false;
       const sameAxes = old && JSON.stringify(old.window) === JSON.stringify(scene.window) && this.ready;
       await this.plot(sameAxes);
       if (this.scene !== scene) return;
@@ -267,6 +268,16 @@ class Player {
     this.root.dataset.ready = "1";
     this.root.dataset.records = scene.runs.map((r) => r.record).join(",");
     if (scene.report && !old?.report && !this.playing) this.reportSoon();
+  }
+
+  // plotly's own data (what hover and zoom redraw from) catches up once the page is quiet
+  syncSoon() {
+    clearTimeout(this.syncTimer);
+    this.syncTimer = setTimeout(async () => {
+      if (!this.stale || this.playing) return;        // pause() asks again
+      this.stale = false;
+      await this.plot(true);
+    }, 600);
   }
 
   // the faint full paths and the loss lines, painted from the records without a plotly redraw
@@ -538,6 +549,7 @@ class Player {
     this.playBtn.textContent = "▶ Play";
     this.playBtn.setAttribute("aria-label", "Play");
     this.reportSoon();
+    if (this.stale) this.syncSoon();
   }
 
   setFocus(key) {
