@@ -275,3 +275,21 @@ def test_the_page_helpers_for_the_reported_step():
     assert not follows_step("race", ":material/school: Presets")
     assert follows_step("race", ":material/monitoring: Diagnostics")
     assert follows_step("bias_correction", "")
+
+
+def test_two_runs_with_the_same_record_share_one_blob(fresh_caches):
+    """An A/B copy left at the original's settings draws the same path: one record, two runs."""
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"opt": ["adam", "adam-2"], "steps": "50"})
+    at.run()
+    assert not at.exception
+    sc = race(at)
+    assert [r["key"] for r in sc["runs"]] == ["adam", "adam-2"]
+    assert sc["runs"][0]["record"] == sc["runs"][1]["record"]
+    assert len([e for e in at.get("bidi_component") if e.proto.WhichOneof("data") == "bytes"]) == 2
+
+
+def race(at):
+    (el,) = [e for e in at.get("bidi_component") if e.proto.WhichOneof("data") == "json"]
+    return json.loads(el.proto.json)

@@ -111,7 +111,7 @@ def mount(st, scene: dict, blobs: list[tuple[str, bytes]], *, key: str = "player
     player = ensure_registered()
     # one element per blob: a blob the browser already has comes back from its message cache
     with box if box is not None else st.container(key=f"{key}_blobs"):
-        for bid, data in blobs:
+        for bid, data in dict(blobs).items():          # each blob once
             player(key=f"ovb_{bid}", data=data, height=0)
     return player(key=key, data=scene, on_step_change=on_step or _noop,
                   on_focus_change=on_focus or _noop, on_start_change=on_start or _noop)

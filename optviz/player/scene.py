@@ -118,7 +118,8 @@ def build(runs, trajectories: dict, surface, *, start, steps: int, background_pn
                                   lambda: record.run_record(tr, info, f_star))
         header = record.header(blob)
         rid = header["id"]
-        blobs.append((rid, blob))
+        if all(rid != b for b, _ in blobs):     # an A/B copy with the same settings: one record
+            blobs.append((rid, blob))
         fields = set(header["fields"])
         out_runs.append({
             "key": info.key, "name": info.name, "label": label, "record": rid, "color": color,
