@@ -355,8 +355,8 @@ def test_a_click_sets_a_rounded_start_inside_the_window():
     assert (session["x0"], session["y0"]) == (0.53, 2.47)
     assert not state.start_from_selection(session, {"selection": {"points": []}})
     assert not state.start_from_selection(session, None)
-    # a click on a path or a marker selects that trace's point: the nearest grid point is taken
-    path_point = {"curve_number": T_RUNS, "point_number": 17, "x": -0.61, "y": 0.35}
+    # a click anywhere on the map, a path included: the nearest grid point is taken
+    path_point = {"x": -0.61, "y": 0.35}       # a click on a path: its position
     assert state.start_from_selection(session, {"selection": {"points": [path_point]}})
     assert (session["x0"], session["y0"]) == (-0.67, 0.33)
     assert state.start_from_selection(session, {"selection": {"points": [{"x": 9.0, "y": -9.0}]}})
