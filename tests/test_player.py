@@ -123,7 +123,7 @@ def test_bias_correction_first_steps_read_from_the_records():
     s = scn.build_surface()
     seen = set()
     for r in scn.runs:
-        opt = optimizers.get(r.name, **{k: v for k, v in r.hp})
+        opt = optimizers.get(r.name, **dict(r.hp))
         tr = optimizers.run(opt, s, start=scn.start, steps=3, seed=scn.seed)
         cols = record.columns(record.run_record(tr, record.RunInfo(r.key, r.name, dict(r.hp)),
                                                 s.f_min))
