@@ -10,9 +10,8 @@ import optimizers
 import surfaces
 from optviz.figures import export, rules, style
 from optviz.figures.background import sample, undefined_share
-from optviz.figures.diagnostics import diagnostics_figure, steps_figure
+from optviz.figures.diagnostics import diagnostics_figure, steps_figure, with_cursor
 from optviz.figures.figure import Prebuilt
-from optviz.figures.race import race_figure
 from optviz.figures.surface3d import surface_figure
 from optviz.model import presets
 from optviz.model.fmt import fmt_number
@@ -23,6 +22,10 @@ from optviz.model.scenario import (CUSTOM, MAX_RUNS, SEED, STEPS, build_surface,
 from optviz.page import controls, state, sweep
 from optviz.page.panels import render_panel
 from optviz.page.text import md_escape, surface_title, symbol_text
+from optviz.page import player
+from optviz.player import export as player_export
+from optviz.player.build import scene_for
+from optviz.player.scene import step_values
 
 S = st.session_state
 _raw_query = state.read_query(st.query_params)
@@ -48,9 +51,10 @@ def _field(s):
     return field(s.surface, s.params, s.expr)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def race_spec(key: str, _s) -> dict:
-    return race_figure(_s, run_cache().trajectories(_s), field=_field(_s)).spec
+def player_scene(key: str, s):
+    # not st.cache_data: the records are cached per trajectory (optviz.player.record.RECORDS),
+    # and pickling ~0.5 MB of blobs for a cache would cost more than building the scene
+    return scene_for(s, run_cache().trajectories(s), _field(s))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -188,6 +192,7 @@ typo = style.typography(scn.view)
 link = (st.context.url or "").rstrip("/") + "/?" + query_string(to_query(scn))
 
 st.markdown(style.page_css(scn.view), unsafe_allow_html=True)
+player_box = player.preload(st, key="player")
 
 head, formula = st.columns([2, 3], vertical_alignment="center")
 head.markdown(f"{'##' if scn.view == 'present' else '#'} {surface_title(scn.surface)}")
@@ -227,25 +232,24 @@ if not scn.runs:
 with st.spinner("Running the optimizers…"):
     trajectories = run_cache().trajectories(scn)
     fig_key = scn.figure_key()
-    spec = race_spec(fig_key, scn)
 
-
-def _on_click():
-    state.start_from_selection(S, S.get("race"))
-
-
-st.plotly_chart(Prebuilt(spec), key="race", on_select=_on_click, selection_mode="points",
-                theme=None, config={"displaylogo": False, "scrollZoom": False})
-st.caption("▶ Play runs the race from the start; the speed buttons continue from the current "
-           "step. **Click anywhere on the map to start the race there.** Hover a path for its step "
-           "and loss; click a legend entry to hide a run.")
 
 panel = preset.panel if preset is not None else "race"
+race_scene, race_blobs = player_scene(fig_key, scn)
+race_scene["report"] = player.follows_step(panel, S.get("tab", ""))
+player_result = player.mount(st, race_scene, race_blobs, key="player", box=player_box,
+                             on_start=lambda: player.start_from_click(S))
+player_step = player.reported_step(player_result, scn.steps)   # the panels' cursor
+st.caption("▶ Play, or step with ← → (Shift: ten steps), Home / End, once the player has focus. "
+           "**Click anywhere on the map to start the race there.** Click a run in the legend to "
+           "inspect its step; hover a path or the loss curve to see the same step in the other.")
+
 if panel == "steps":
     st.markdown("#### Effective step size |Δθᵢ| / γ")
-    st.plotly_chart(Prebuilt(steps_spec(fig_key, scn)), theme=None, key="steps_chart")
+    st.plotly_chart(Prebuilt(with_cursor(steps_spec(fig_key, scn), player_step)), theme=None,
+                    key="steps_chart")
 elif panel not in ("race", "diagnostics", "3d"):
-    render_panel(panel, scn, st)
+    render_panel(panel, scn, st, step=player_step)
 
 present_link = "?" + query_string({**to_query(scn), "view": "present"})
 st.markdown("**:material/link: Share this scenario** — this link reproduces the race exactly"
@@ -275,8 +279,8 @@ if tabs[0].open:
     with tabs[0]:
         normalise = st.toggle("Divide |Δθᵢ| by γ_t (the Adam paper's bound becomes 1)",
                               key="_normalise")
-        st.plotly_chart(Prebuilt(diagnostics_spec(fig_key, scn, normalise)), theme=None,
-                        key="diag")
+        st.plotly_chart(Prebuilt(with_cursor(diagnostics_spec(fig_key, scn, normalise),
+                                             player_step)), theme=None, key="diag")
         st.caption("Same colours as the race. Bounds (dotted) are the Adam paper's: |Δθᵢ| ≲ γ for the "
                    "Adam family, the exact AdaMax bound for AdaMax (dashed grey: γ itself).")
 
@@ -292,6 +296,11 @@ if tabs[2].open:
             st.markdown(f"#### {md_escape(r.label)}")
             st.latex(rules.rule_latex(r, style.run_color(r.key)))
             st.latex(rules.values_latex(r))
+            values = step_values(trajectories[r.key], player_step) \
+                if player_step and r.key in trajectories else []
+            if values:
+                st.markdown(f"At step {player_step} (the race player's step): " + " · ".join(
+                    f"{name} = `{text}`" for name, text in values))
             spec_r = optimizers.spec(r.name)
             st.markdown(spec_r.description + "  \n" + "  \n".join(rules.notes(r)))
 
@@ -307,11 +316,12 @@ if tabs[3].open:
                            file_name="trajectories.json", mime="application/json", width="stretch",
                            icon=":material/download:")
         c3.download_button("Animated race (HTML, plays offline)",
-                           lambda: export.race_html(Prebuilt(spec), surface_title(scn.surface)),
+                           lambda: player_export.race_html(*player_scene(fig_key, scn),
+                                                           title=surface_title(scn.surface)),
                            file_name="optimizer-race.html", mime="text/html", width="stretch",
                            icon=":material/movie:",
-                           help="A single ~5 MB file with plotly.js inside: put it on a slide or a "
-                                "course page; no server needed.")
+                           help="The same player in a single ~6 MB file with plotly.js inside: put "
+                                "it on a slide or a course page; no server or network needed.")
 
 if tabs[4].open:
     with tabs[4]:

@@ -68,7 +68,7 @@ def _new_values(current: float, n: int) -> list[float]:
 
 def bench_rerun_and_payload(n: int = 11) -> list[Row]:
     what_rerun = f"app rerun after changing one hyperparameter ({HP_KEY}), median of {n}"
-    what_payload = "default figure payload (race chart spec, AppTest)"
+    what_payload = "default race payload (player scene + run records, AppTest)"
     if not APP.exists():
         return [Row(what_rerun, "not available yet (no app.py)", target="≤ 250 ms"),
                 Row(what_payload, "not available yet (no app.py)", target="≤ 1 MB")]
@@ -80,18 +80,18 @@ def bench_rerun_and_payload(n: int = 11) -> list[Row]:
         msg = f"not available yet (the page raised: {at.exception[0].value[:80]})"
         return [Row(what_rerun, msg, target="≤ 250 ms"), Row(what_payload, msg, target="≤ 1 MB")]
 
-    charts = at.get("plotly_chart")
+    player = at.get("bidi_component")
     rows = []
-    if charts:
-        sizes = [len(c.proto.spec.encode()) for c in charts]
-        spec = json.loads(charts[0].proto.spec)
-        frames = len(spec.get("frames", []))
-        rows.append(Row(what_payload, f"{sizes[0] / MB:.2f} MB", target="≤ 1 MB", met=sizes[0] <= MB,
-                        note=f"{sizes[0]:,} bytes, {len(spec.get('data', []))} traces, {frames} "
-                             f"animation frames; all {len(sizes)} charts on the default page: "
-                             f"{sum(sizes):,} bytes"))
+    if player:
+        scene = [len(c.proto.json.encode()) for c in player if c.proto.WhichOneof("data") == "json"]
+        blobs = [len(c.proto.bytes) for c in player if c.proto.WhichOneof("data") == "bytes"]
+        total = sum(scene) + sum(blobs)
+        rows.append(Row(what_payload, f"{total / MB:.2f} MB", target="≤ 1 MB", met=total <= MB,
+                        note=f"scene {sum(scene):,} bytes + {len(blobs)} blobs (run records, "
+                             f"background) {sum(blobs):,} bytes, sent once: a later rerun re-sends "
+                             f"only the records that changed"))
     else:
-        rows.append(Row(what_payload, "not available yet (no plotly chart on the page)", target="≤ 1 MB"))
+        rows.append(Row(what_payload, "not available yet (no race player on the page)", target="≤ 1 MB"))
 
     w = _hp_widget(at)
     if w is None:
@@ -222,4 +222,5 @@ def bench_browser(loads: int = 4) -> list[Row]:
 
 
 def run_all() -> list[Row]:
-    return bench_rerun_and_payload() + bench_browser()
+    from . import player
+    return bench_rerun_and_payload() + bench_browser() + player.run_all()

@@ -33,11 +33,18 @@ def page(query: dict | None = None) -> AppTest:
 
 
 def race(at: AppTest) -> dict:
-    return json.loads(at.get("plotly_chart")[0].proto.spec)
+    """The race player's scene (the JSON the component receives)."""
+    (el,) = [e for e in at.get("bidi_component") if e.proto.WhichOneof("data") == "json"]
+    return json.loads(el.proto.json)
+
+
+def race_bytes(at: AppTest) -> int:
+    """Everything the race sends: the scene and every record and image blob."""
+    return sum(len(e.proto.json) + len(e.proto.bytes) for e in at.get("bidi_component"))
 
 
 def legend(at: AppTest) -> list[str]:
-    return [t["name"] for t in race(at)["data"] if t.get("legendgroup") and t.get("showlegend", True)]
+    return [r["label"] for r in race(at)["runs"]]
 
 
 def raw_warnings(at: AppTest) -> str:
@@ -101,8 +108,9 @@ def test_defaults_render_seven_runs_without_a_warning():
     assert at.query_params == {}               # a page that reads right is not rewritten
     assert any("Rosenbrock" in m.value for m in at.markdown)
     assert any(t.value.endswith("/?v=1") for t in at.text_input)   # the share link
-    spec = race(at)
-    assert len(spec["frames"]) <= 200 and len(at.get("plotly_chart")[0].proto.spec) < 1_000_000
+    scene = race(at)
+    assert scene["steps"] == 1000 and len(scene["runs"]) == 7
+    assert race_bytes(at) < 600_000
 
 
 # ------------------------------------------------------------------------- every control
@@ -138,9 +146,9 @@ def test_start_steps_seed_view_and_expression_can_be_set_from_the_url():
     assert (widget(at, "x0").value, widget(at, "y0").value) == (-2.5, 1.25)
     assert widget(at, "steps").value == 300 and widget(at, "seed").value == 7
     assert widget(at, "view").value == "present" and widget(at, "opt").value == ["adam", "sgd"]
-    spec = race(at)
-    assert spec["data"][2]["x"] == [-2.5] and int(spec["frames"][-1]["name"]) == 300
-    assert spec["layout"]["height"] >= 780                # presentation: the race fills the screen
+    scene = race(at)
+    assert scene["start"] == [-2.5, 1.25] and scene["steps"] == 300
+    assert scene["style"]["height"] >= 780                # presentation: the race fills the screen
     assert not at.tabs                                     # and nothing else competes with it
 
 
@@ -195,7 +203,7 @@ def test_a_mangled_link_shows_a_warning_not_an_exception(q, key):
     at = page({**q, "steps": "30"} if "steps" not in q else q)
     shown = warnings(at)
     assert "could not be used" in shown and key in shown, shown
-    assert at.get("plotly_chart")                          # the race is still drawn
+    assert race(at)["runs"]                                # the race is still drawn
     raw = raw_warnings(at)                                 # link text is escaped: no HTML, no links
     assert not re.search(r"(?<!\\)<", raw) and not re.search(r"(?<!\\)\]\(", raw), raw
     # the refused parameters are gone from the rewritten link
@@ -223,10 +231,8 @@ def test_changing_a_control_rewrites_the_url_and_the_race():
     at.select_slider(key="adam.lr").set_value(0.05).run()
     assert at.query_params == {"v": "1", "adam.lr": "0.05"}
     after = race(at)
-    i = [t.get("legendgroup") for t in after["data"]].index("adam")
-    assert after["data"][i]["x"] != before["data"][i]["x"]
-    j = [t.get("legendgroup") for t in after["data"]].index("sgd")
-    assert after["data"][j]["x"] == before["data"][j]["x"]        # the others are untouched
+    rec = {r["key"]: r["record"] for r in before["runs"]}
+    assert [r["key"] for r in after["runs"] if r["record"] != rec[r["key"]]] == ["adam"]
     at.select_slider(key="adam.lr").set_value(0.02).run()
     assert at.query_params == {"v": "1"}                          # back at the default: left out
 
@@ -288,13 +294,13 @@ def test_conflicting_settings_leave_that_run_out_with_a_reason():
 def test_tabs_render_their_panels():
     at = page({"opt": ["adam", "adamax"], "steps": "100"})
     assert at.session_state["tab"] == at.tabs[4].label          # the page opens on the gallery
-    assert len(at.get("plotly_chart")) == 1 and len(at.get("button")) >= 11
+    assert race(at)["runs"] and len(at.get("button")) >= 11      # the race is the player
     at.session_state["tab"] = at.tabs[0].label
     at.run()
-    assert json.loads(at.get("plotly_chart")[1].proto.spec)["layout"]["yaxis"]["type"] == "log"
+    assert json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["yaxis"]["type"] == "log"
     at.session_state["tab"] = at.tabs[1].label
     at.run()
-    assert [json.loads(c.proto.spec)["data"][0]["type"] for c in at.get("plotly_chart")] == ["scatter", "surface"]
+    assert [json.loads(c.proto.spec)["data"][0]["type"] for c in at.get("plotly_chart")] == ["surface"]
     at.session_state["tab"] = at.tabs[2].label
     at.run()
     assert len(at.latex) >= 2 * 2 and any(r"\color" in x.value for x in at.latex)
@@ -318,10 +324,10 @@ def test_report_median_rerun_after_one_hyperparameter_change():
         at.run()
         times.append(time.perf_counter() - t)
         assert not at.exception
-    size = len(at.get("plotly_chart")[0].proto.spec)
+    size = race_bytes(at)
     print(f"\nmedian rerun after one hyperparameter change: {1000 * statistics.median(times):.0f} ms "
           f"(min {1000 * min(times):.0f}, max {1000 * max(times):.0f}, n={len(times)}); "
-          f"race figure {size:,} bytes")
+          f"race scene and records {size:,} bytes")
 
 
 @pytest.mark.parametrize("expr", ["log(-1 - x**2)", "1/(x - x)", "sqrt(x)", "exp(100*x)"])
@@ -329,6 +335,7 @@ def test_surfaces_undefined_or_exploding_somewhere_still_draw(expr):
     at = page({"surface": "custom", "expr": expr, "steps": "50"})
     for c in at.get("plotly_chart"):
         json.loads(c.proto.spec, parse_constant=lambda c: pytest.fail(f"non-JSON constant {c}"))
+    json.dumps(race(at), allow_nan=False)
     if expr != "exp(100*x)":
         assert any("not a finite number" in i.value for i in at.info)
     at.session_state["tab"] = at.tabs[1].label

@@ -1,13 +1,13 @@
 """The page in a real browser: Playwright driving Debian's Chromium against `streamlit run app.py`.
 
-Checks what AppTest cannot: the chart is drawn, Play animates it, a slider writes the URL, that URL
-opened in a fresh page draws the same paths, and a click on the map moves the start. Screenshots go
+Checks what AppTest cannot: the race player draws, Play runs it, a slider writes the URL, that URL
+opened in a fresh page draws the same paths, and a click on the map moves the start (the player's
+own behaviour, step by step, is in tests/test_player_browser.py). Screenshots go
 to a temporary folder (printed). Outside CI these tests are skipped — loudly — when Chromium or
 Playwright is missing; with CI set they must run.
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import socket
@@ -94,14 +94,15 @@ def shots(tmp_path_factory) -> Path:
     return d
 
 
-GD = "document.querySelectorAll('.js-plotly-plot')[0]"
+GD = "document.querySelector('.ovp-root').__ovp.mapEl"      # the race player's map
+PLAYER = "document.querySelector('.ovp-root').__ovp"
 
 
 def open_page(browser, url: str):
     page = browser.new_page(viewport={"width": 1440, "height": 1000})
     page.goto(url)
     settle(page)
-    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+    page.wait_for_selector(".ovp-root[data-ready='1']", state="attached", timeout=60_000)
     assert page.locator("[data-testid='stException']").count() == 0
     return page
 
@@ -112,42 +113,41 @@ def settle(page):
 
 
 def paths(page) -> list:
-    """Every run's plotted path (the exact, full-resolution trace), as plain numbers."""
-    return page.evaluate(f"""() => {{
-        const gd = {GD};
-        return gd._fullData.filter(t => t.legendgroup && t.customdata)
-                      .map(t => [t.name, Array.from(t.x), Array.from(t.y)]);
-    }}""")
+    """Every run's path as the player holds it (every step, float64), as plain numbers."""
+    return page.evaluate(f"() => {PLAYER}.runs.map(r => [r.label, Array.from(r.x), Array.from(r.y)])")
+
+
+def step(page) -> int:
+    return int(page.get_by_role("slider", name="Step", exact=True).get_attribute("aria-valuenow"))
 
 
 def test_page_loads_and_draws_the_race(server, browser, shots):
     page = open_page(browser, server)
     page.screenshot(path=str(shots / "default.png"))
-    assert page.locator(".js-plotly-plot").first.locator(".legendtext").count() == 7
-    assert page.locator(".js-plotly-plot .imagelayer image").count() == 1      # the contour PNG
+    assert page.locator(".ovp-item").count() == 7
+    assert page.locator(".ovp-map .imagelayer image").count() == 1      # the contour PNG
     assert page.url.rstrip("/") == server                # the default page is not rewritten
     assert len(paths(page)) == 7
     page.close()
 
 
-def test_play_advances_the_animation(server, browser, shots):
+def test_play_advances_the_race(server, browser, shots):
     page = open_page(browser, server)
-    last = page.evaluate(f"{GD}.layout.sliders[0].steps.length - 1")
-    assert page.evaluate(f"{GD}._fullLayout.sliders[0].active") == last
-    page.get_by_text("▶ Play", exact=True).click()
+    assert step(page) == 1000                             # the finished race first
+    page.get_by_role("button", name="Play").click()        # from the end: starts again at 0
     time.sleep(0.8)
-    a = page.evaluate(f"{GD}._fullLayout.sliders[0].active")
+    a = step(page)
     time.sleep(0.8)
-    b = page.evaluate(f"{GD}._fullLayout.sliders[0].active")
+    b = step(page)
     page.screenshot(path=str(shots / "playing.png"))
-    assert 0 < a < b < last, (a, b, last)
-    # while playing, the background stays and the heads sit on their paths
-    assert page.locator(".js-plotly-plot .imagelayer image").count() == 1
-    page.get_by_text("❚❚ Pause", exact=True).click()
+    assert 0 < a < b < 1000, (a, b)
+    # while playing, the background stays
+    assert page.locator(".ovp-map .imagelayer image").count() == 1
+    page.get_by_role("button", name="Pause").click()
     time.sleep(0.3)
-    c = page.evaluate(f"{GD}._fullLayout.sliders[0].active")
+    c = step(page)
     time.sleep(0.5)
-    assert page.evaluate(f"{GD}._fullLayout.sliders[0].active") == c
+    assert step(page) == c
     page.mouse.move(5, 500)                              # no hover label in the picture
     time.sleep(0.3)
     page.screenshot(path=str(shots / "paused.png"))
@@ -163,7 +163,8 @@ def test_a_slider_writes_the_url_and_the_url_reproduces_the_race(server, browser
     steps.press("ArrowLeft")
     page.wait_for_url("**steps=700**", timeout=30_000)
     settle(page)
-    page.wait_for_function(f"{GD}.layout.sliders[0].steps.slice(-1)[0].label === '700'", timeout=30_000)
+    page.wait_for_function(f"{PLAYER}.scene.steps === 700 && {PLAYER}.runs[0].x.length === 701",
+                           timeout=30_000)
     first = paths(page)
     assert all(len(x) == 701 for _, x, _ in first)
     url = page.url
@@ -172,8 +173,12 @@ def test_a_slider_writes_the_url_and_the_url_reproduces_the_race(server, browser
     fresh = open_page(browser, url)
     fresh.screenshot(path=str(shots / "reopened.png"))
     assert fresh.url == url
-    assert paths(fresh) == first                        # the same link draws the same pixels
+    assert paths(fresh) == first                        # the same link draws the same paths
     fresh.close()
+
+
+def _start_marker(page) -> list:
+    return page.evaluate(f"() => [{GD}.data[1].x[0], {GD}.data[1].y[0]]")
 
 
 def test_clicking_the_map_moves_the_start(server, browser, shots):
@@ -189,7 +194,7 @@ def test_clicking_the_map_moves_the_start(server, browser, shots):
     page.mouse.up()
     page.wait_for_url("**x0=**", timeout=30_000)
     settle(page)
-    page.wait_for_function(f"Math.abs({GD}.data[2].x[0] - 0.53) < 0.01", timeout=30_000)
+    page.wait_for_function(f"Math.abs({GD}.data[1].x[0] - 0.53) < 0.01", timeout=30_000)
     page.screenshot(path=str(shots / "clicked.png"))
     assert "x0=0.53" in page.url and "y0=2.47" in page.url
     page.close()
@@ -201,7 +206,7 @@ def test_presentation_mode_collapses_the_sidebar(server, browser, shots):
     sidebar = page.locator("[data-testid='stSidebar']")
     assert sidebar.count() == 0 or sidebar.get_attribute("aria-expanded") == "false" \
         or not sidebar.is_visible()
-    height = page.evaluate(f"{GD}.layout.height")
+    height = page.evaluate(f"{GD}.layout.height")         # the player's map
     assert height >= 780
     page.close()
 
@@ -247,7 +252,7 @@ def test_an_optimizer_panel_stays_open_when_its_learning_rate_changes(server, br
 
 
 def hover_at(page, x: float, y: float) -> dict:
-    """Move the mouse to data point (x, y) of the race; what has the hover there."""
+    """Move the mouse to data point (x, y) of the race's map; what has the hover there."""
     pos = page.evaluate(f"""([x, y]) => {{
         const gd = {GD}, fl = gd._fullLayout, r = gd.getBoundingClientRect();
         return {{x: r.left + fl.xaxis._offset + fl.xaxis.d2p(x),
@@ -255,8 +260,8 @@ def hover_at(page, x: float, y: float) -> dict:
     }}""", [float(x), float(y)])
     page.mouse.move(pos["x"], pos["y"])
     time.sleep(0.4)
-    return page.evaluate(f"""() => {{ const h = {GD}._hoverdata[0];
-        return {{curve: h.curveNumber, name: h.data.name, x: h.x, y: h.y}}; }}""")
+    return page.evaluate(f"""() => {{ const h = ({GD})._hoverdata?.[0];
+        return h ? {{curve: h.curveNumber, name: h.data.name, x: h.x, y: h.y}} : null; }}""")
 
 
 def test_a_click_on_a_path_or_a_marker_moves_the_start_to_the_nearest_grid_point(server, browser,
@@ -264,32 +269,34 @@ def test_a_click_on_a_path_or_a_marker_moves_the_start_to_the_nearest_grid_point
     import numpy as np
 
     import surfaces
-    from optviz.figures.race import CLICK_GRID, T_GRID, T_RUNS
+    from optviz.player.scene import CLICK_GRID
 
     def click_and_wait(x, y, tol):
         page.mouse.down()
         page.mouse.up()
         settle(page)
-        page.wait_for_function(f"Math.abs({GD}.data[2].x[0] - {x}) <= {tol} && "
-                               f"Math.abs({GD}.data[2].y[0] - {y}) <= {tol}", timeout=30_000)
+        page.wait_for_function(f"Math.abs({GD}.data[1].x[0] - {x}) <= {tol} && "
+                               f"Math.abs({GD}.data[1].y[0] - {y}) <= {tol}", timeout=30_000)
         assert page.locator("[data-testid='stException']").count() == 0
 
     page = open_page(browser, server)
+    # at step 0 every head sits on the start: a click elsewhere is a new start, not a head
+    page.get_by_role("slider", name="Step", exact=True).focus()
+    page.keyboard.press("Home")
     (xa, xb), (ya, yb) = surfaces.get("rosenbrock").window
     gx, gy = np.linspace(xa, xb, CLICK_GRID), np.linspace(ya, yb, CLICK_GRID)
-    # a vertex of the Adam path far from click-grid points: a path, not the grid, takes the hover
-    x, y = next(np.array([px, py]) for name, px, py in paths(page) if name.startswith("Adam ·"))
-    off = np.hypot(np.abs(x[:, None] - gx).min(1), np.abs(y[:, None] - gy).min(1))
+    # a vertex of the Adam path far from the start and the minimum
+    x, y = next(np.array([px, py]) for name, px, py in paths(page) if name == "Adam")
     far = (np.hypot(x - x[0], y - y[0]) > 0.3) & (np.hypot(x - 1, y - 1) > 0.3)
-    i = int(np.argmax(np.where(far, off, -1)))
+    i = int(np.flatnonzero(far)[len(np.flatnonzero(far)) // 2])
     hovered = hover_at(page, x[i], y[i])
-    assert hovered["curve"] >= T_RUNS, hovered                   # the click lands on a path
-    click_and_wait(gx[np.abs(gx - hovered["x"]).argmin()], gy[np.abs(gy - hovered["y"]).argmin()],
-                   0.006)
+    assert hovered and hovered["name"] in {n for n, _, _ in paths(page)}, hovered   # a path
+    click_and_wait(gx[np.abs(gx - x[i]).argmin()], gy[np.abs(gy - y[i]).argmin()], 0.006)
     assert "x0=" in page.url and "y0=" in page.url
     page.screenshot(path=str(shots / "clicked-path.png"))
-    # on the minimum's star (where paths end too): the start moves next to the minimum
-    hovered = hover_at(page, 1.0, 1.0)
-    assert hovered["curve"] != T_GRID, hovered
+    # on the minimum's star: the start moves next to the minimum
+    page.get_by_role("slider", name="Step", exact=True).focus()
+    page.keyboard.press("Home")
+    hover_at(page, 1.0, 1.0)
     click_and_wait(1.0, 1.0, (xb - xa) / (CLICK_GRID - 1) / 2 + 0.006)
     page.close()

@@ -94,4 +94,5 @@ def _check_page(q):
     opts = q.get("opt")
     if opts is None or (opts if isinstance(opts, list) else [opts]) != [""]:
         # the race is drawn unless the link deliberately selects no optimizer at all
-        assert at.get("plotly_chart") or any("Pick at least one" in i.value for i in at.info)
+        player = [e for e in at.get("bidi_component") if e.proto.WhichOneof("data") == "json"]
+        assert player or any("Pick at least one" in i.value for i in at.info)

@@ -48,11 +48,10 @@ def _page_script(block: str) -> str:
             return ([e.value for e in at.exception] + [w.value for w in at.warning]
                     + [e.value for e in at.error])
         out["problems"] = problems(at)
-        race = json.loads(at.get("plotly_chart")[0].proto.spec)
-        out["legend"] = [t["name"] for t in race["data"] if t.get("legendgroup") == "signum"
-                         and t.get("showlegend", True)]
-        out["colors"] = sorted({t["line"]["color"] for t in race["data"]
-                                if t.get("legendgroup") == "signum" and "line" in t})
+        (player,) = [e for e in at.get("bidi_component") if e.proto.WhichOneof("data") == "json"]
+        race = json.loads(player.proto.json)          # the race player's scene
+        out["legend"] = [r["label"] for r in race["runs"] if r["key"] == "signum"]
+        out["colors"] = sorted({r["color"] for r in race["runs"] if r["key"] == "signum"})
         out["url"] = {k: at.query_params[k] for k in at.query_params}
         out["captions"] = [c.value for c in at.caption]
         out["lr"] = at.session_state["signum.lr"]
@@ -64,9 +63,9 @@ def _page_script(block: str) -> str:
             charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
             tabs[at.tabs[i].label] = {
                 "problems": p,
-                "traces": [t.get("name", "") for c in charts[1:] for t in c["data"]
+                "traces": [t.get("name", "") for c in charts for t in c["data"]
                            if t.get("legendgroup") == "signum"],
-                "types": [t.get("type") for c in charts[1:] for t in c["data"]],
+                "types": [t.get("type") for c in charts for t in c["data"]],
                 "latex": [x.value for x in at.latex],
                 "markdown": [x.value for x in at.markdown],
                 "downloads": len(at.get("download_button")),

@@ -20,8 +20,6 @@ from optviz.figures import background, export, rules, style
 from optviz.figures.diagnostics import diagnostics_figure, steps_figure
 from optviz.figures.figure import decode
 from optviz.figures.png import palette_png, read_palette_png
-from optviz.figures.race import (MAX_FRAMES, T_RUNS, frame_steps, legend_text, race_figure,
-                                 ranked_vertices, run_frames)
 from optviz.figures.surface3d import surface_figure
 from optviz.model import presets
 from optviz.model.defaults import lr_hints
@@ -357,8 +355,8 @@ def test_a_click_sets_a_rounded_start_inside_the_window():
     assert (session["x0"], session["y0"]) == (0.53, 2.47)
     assert not state.start_from_selection(session, {"selection": {"points": []}})
     assert not state.start_from_selection(session, None)
-    # a click on a path or a marker selects that trace's point: the nearest grid point is taken
-    path_point = {"curve_number": T_RUNS, "point_number": 17, "x": -0.61, "y": 0.35}
+    # a click anywhere on the map, a path included: the nearest grid point is taken
+    path_point = {"x": -0.61, "y": 0.35}       # a click on a path: its position
     assert state.start_from_selection(session, {"selection": {"points": [path_point]}})
     assert (session["x0"], session["y0"]) == (-0.67, 0.33)
     assert state.start_from_selection(session, {"selection": {"points": [{"x": 9.0, "y": -9.0}]}})
@@ -435,108 +433,11 @@ def test_contour_background_bands_follow_the_surface():
     assert band[119, 0] >= n - 2 and band[119, 119] >= n - 2      # (±2, −1): f ≈ 2500, the top band
 
 
-# ---------------------------------------------------------------------------- race figure
+# --------------------------------------------------------------------------- the default scene
 @pytest.fixture(scope="module")
 def default_runs():
     s = default_scenario()
     return s, RunCache().trajectories(s)
-
-
-def test_ranked_vertices_keep_the_ends_and_the_sharpest_corner():
-    t = np.linspace(0, 1, 101)
-    P = np.stack([t, np.where(t < 0.3, t, 0.6 - t)], axis=1)        # a corner at t = 0.3
-    assert list(ranked_vertices(P, 2)) == [0, 100]
-    assert list(ranked_vertices(P, 3)) == [0, 30, 100]
-    assert len(ranked_vertices(P, 500)) == 101
-    idx = ranked_vertices(np.random.default_rng(0).random((300, 2)), 40)
-    assert len(idx) == 40 and idx[0] == 0 and idx[-1] == 299 and (np.diff(idx) > 0).all()
-
-
-def test_default_race_is_small_capped_and_animates_only_the_moving_traces(default_runs):
-    s, trs = default_runs
-    fig = race_figure(s, trs)
-    spec = fig.to_dict()
-    size = len(pio.to_json(spec, validate=False))
-    print(f"\ndefault race figure: {size:,} bytes, {len(spec['frames'])} frames")
-    assert size < 1_000_000
-    frames = spec["frames"]
-    assert 30 <= len(frames) <= MAX_FRAMES
-    moving = set(range(T_RUNS, T_RUNS + 3 * len(s.runs)))
-    for fr in frames:
-        assert set(fr["traces"]) == moving                     # never the background or markers
-        assert len(fr["data"]) == len(fr["traces"])
-    # the slider has one step per frame, named by the step it shows, ending at the last step
-    steps = [int(st_["label"]) for st_ in spec["layout"]["sliders"][0]["steps"]]
-    assert steps == [int(f["name"]) for f in frames] and steps[0] == 0 and steps[-1] == s.steps
-    assert spec["layout"]["images"][0]["source"].startswith("data:image/png;base64,")
-    assert spec["layout"]["images"][0]["layer"] == "below"
-
-
-def test_every_trace_that_takes_the_hover_also_takes_a_click(default_runs):
-    # A click selects the hovered point, and plotly.js selects no point of a lines-only trace: a
-    # click on a path would be lost. Paths carry markers, invisible, and only one is drawn.
-    s, trs = default_runs
-    spec = race_figure(s, trs).to_dict()
-    for t in spec["data"]:
-        if t.get("hoverinfo") == "skip":
-            continue
-        assert "markers" in t["mode"], t["name"]
-        if "lines" in t["mode"]:
-            assert t["marker"]["opacity"] == 0 and t["marker"]["maxdisplayed"] == 1
-            assert t["selected"]["marker"]["opacity"] == t["unselected"]["marker"]["opacity"] == 0
-
-
-def test_race_paths_and_heads_are_the_trajectories(default_runs):
-    s, trs = default_runs
-    spec = race_figure(s, trs).to_dict()
-    frames = spec["frames"]
-    for i, r in enumerate(s.runs):
-        tr = trs[r.key]
-        ghost = spec["data"][T_RUNS + 3 * i]
-        assert np.array_equal(decode(ghost["x"]), tr.points[:, 0].astype(np.float32))
-        assert np.array_equal(decode(ghost["y"]), tr.points[:, 1].astype(np.float32))
-        assert np.array_equal(decode(ghost["customdata"]), tr.losses.astype(np.float32))
-        assert ghost["line"]["color"] == style.run_color(r.key)
-        assert r.label in ghost["name"]
-        for fr in frames[:: max(1, len(frames) // 7)]:
-            k = int(fr["name"])
-            head = fr["data"][3 * i + 2]
-            assert (head["x"][0], head["y"][0]) == (tr.points[k, 0], tr.points[k, 1])
-            if fr is not frames[-1]:
-                px, py = decode(fr["data"][3 * i + 1]["x"]), decode(fr["data"][3 * i + 1]["y"])
-                assert (px[-1], py[-1]) == (np.float32(tr.points[k, 0]), np.float32(tr.points[k, 1]))
-                # every vertex of the growing path lies on the trajectory, before step k
-                xs = tr.points[: k + 1, 0].astype(np.float32)
-                assert np.isin(px, xs).all()
-        # at rest (and after the last frame) the exact path is drawn at full strength
-        assert frames[-1]["data"][3 * i]["opacity"] == 1.0 and ghost["opacity"] == 1.0
-
-
-def test_legend_says_final_loss_or_where_a_run_diverged():
-    s = scenario(opt=["sgd", "adam"], **{"sgd.lr": "0.1"}, steps="200")
-    trs = RunCache().trajectories(s)
-    assert trs["sgd"].diverged_at is not None
-    spec = race_figure(s, trs).to_dict()
-    names = [t["name"] for t in spec["data"] if t.get("showlegend", True) and t.get("legendgroup")]
-    assert any(f"diverged at step {trs['sgd'].diverged_at}" in n for n in names)
-    assert any(n.startswith("Adam · f−f* = ") for n in names)
-    assert fmt_loss(0.0515) == "0.0515" and fmt_loss(5.69e-5) == "5.69e-5"
-
-
-def test_frame_count_follows_steps_and_runs():
-    assert len(frame_steps(10, 7)) == 11
-    assert len(frame_steps(20000, 1)) == MAX_FRAMES
-    assert len(frame_steps(1000, 12)) < len(frame_steps(1000, 3)) <= MAX_FRAMES
-
-
-def test_a_run_that_never_moves_and_a_run_that_diverges_at_once_still_draw():
-    s = scenario(opt=["sgd", "adam"], **{"sgd.lr": "1000", "adam.lr": "1e-06"}, steps="20")
-    trs = RunCache().trajectories(s)
-    assert trs["sgd"].diverged_at == 1
-    rf = run_frames(trs["sgd"], frame_steps(20, 2))
-    assert rf.last == 0 and all(h == (s.x0, s.y0) for h in rf.heads)
-    assert "diverged at step 1" in legend_text("SGD", rf, 0.0)
-    race_figure(s, trs)
 
 
 # ------------------------------------------------------------------------------ diagnostics
@@ -597,22 +498,6 @@ def test_csv_and_json_exports_hold_every_step_and_the_scenario():
     assert doc["runs"][1]["points"][7] == list(trs["adam"].points[7])
 
 
-def test_standalone_html_inlines_plotly_and_the_frames(default_runs):
-    s, trs = default_runs
-    html = export.race_html(race_figure(s, trs), "Rosenbrock <race>")
-    assert "<title>Rosenbrock &lt;race&gt;</title>" in html
-    assert re.search(r"<script[^>]+src=", html) is None              # nothing fetched: plays offline
-    assert "Plotly.addFrames" in html or '"frames"' in html
-    assert len(html) > 3_000_000                                      # plotly.js itself is inlined
-    assert "start here" not in html                                   # no click-to-start offline
-    from optviz.figures.race import without_click_grid
-    spec = race_figure(s, trs).to_dict()
-    lean = without_click_grid(spec)
-    assert len(lean["data"]) == len(spec["data"]) - 1
-    assert [lean["data"][i] for i in lean["frames"][3]["traces"]] == \
-        [spec["data"][i] for i in spec["frames"][3]["traces"]]
-
-
 # ------------------------------------------------------------------------------------ rules
 def test_rules_show_the_current_numbers_in_the_formula():
     s = scenario(opt=["adam", "adamw"], **{"adam.beta2": "0.99", "adamw.weight_decay": "0.1",
@@ -652,32 +537,6 @@ def test_a_run_whose_settings_conflict_is_left_out_with_its_reason():
                                        s.run("adam")))
     assert "nesterov" in bad.problems()["sgd"]
     assert list(RunCache().trajectories(bad)) == ["adam"]
-
-
-def test_a_long_run_draws_a_simplified_path_that_stays_on_the_trajectory():
-    s = scenario(opt=["sgd", "adam"], steps="6000")
-    trs = RunCache().trajectories(s)
-    spec = race_figure(s, trs).to_dict()
-    (xa, xb), (ya, yb) = s.build_surface().window
-    tol = math.hypot(xb - xa, yb - ya) * 1e-4
-    for i, r in enumerate(s.runs):
-        ghost = spec["data"][T_RUNS + 3 * i]
-        steps_f = decode(ghost["customdata"])
-        assert steps_f.shape[1] == 2 and len(steps_f) <= 4000
-        k = steps_f[:, 0].astype(int)
-        assert k[0] == 0 and k[-1] == 6000 and (np.diff(k) > 0).all()
-        P = trs[r.key].points
-        assert np.array_equal(decode(ghost["x"]), P[k, 0].astype(np.float32))
-        assert np.array_equal(steps_f[:, 1], trs[r.key].losses[k].astype(np.float32))
-        # every dropped point is within tol of the drawn polyline segment around it
-        for a, b in zip(k[:-1], k[1:]):
-            if b - a > 1:
-                seg = P[a + 1:b]
-                d = P[b] - P[a]
-                n = math.hypot(*d) or 1.0
-                dist = np.abs(d[0] * (seg[:, 1] - P[a, 1]) - d[1] * (seg[:, 0] - P[a, 0])) / n
-                assert dist.max() <= tol * 1.0001 or len(k) == 4000
-        assert "customdata[0]" in ghost["hovertemplate"]
 
 
 def test_the_weight_decay_convention_is_stated_for_every_optimizer_that_has_one():

@@ -198,3 +198,22 @@ def steps_figure(s: Scenario, trajectories: dict) -> Prebuilt:
               "yaxis": {"title": {"text": "|Δθᵢ| / γ_t"}, "gridcolor": "#e5e5e5", "rangemode": "tozero"},
               "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom"}}
     return Prebuilt({"data": data, "layout": layout})
+
+
+def with_cursor(spec: dict, step: int | None) -> dict:
+    """The figure with a dotted vertical line at `step` on every panel whose x axis is the step:
+    the race player's current step (reported when it pauses). The cached figure is not changed."""
+    if step is None:
+        return spec
+    layout = dict(spec.get("layout", {}))
+    shapes = list(layout.get("shapes", []))
+    for k, ax in layout.items():
+        if not k.startswith("xaxis"):
+            continue
+        xref = "x" + k[5:]
+        yref = ax.get("anchor", "y" + k[5:]) if isinstance(ax, dict) else "y"
+        shapes.append({"type": "line", "xref": xref, "yref": f"{yref} domain", "x0": step,
+                       "x1": step, "y0": 0, "y1": 1, "name": "player step",
+                       "line": {"color": "#333", "width": 1.2, "dash": "dot"}})
+    layout["shapes"] = shapes
+    return {**spec, "layout": layout}

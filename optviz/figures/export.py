@@ -1,5 +1,5 @@
-"""Exports: the trajectories as CSV and JSON (with the scenario and its link), and the race as a
-standalone HTML page that plays offline (plotly.js inlined, ~4 MB, built only when asked for)."""
+"""Exports: the trajectories as CSV and JSON (with the scenario and its link). The race as an
+offline HTML page is the player's (optviz.player.export)."""
 from __future__ import annotations
 
 import io
@@ -28,19 +28,3 @@ def trajectories_json(s: Scenario, trajectories: dict, link: str = "") -> str:
         "runs": runs,
     }
     return records.dumps(doc)
-
-
-def race_html(figure, title: str = "Optimizer race") -> str:
-    """A self-contained page: plotly.js inlined, the animation plays without a server."""
-    import plotly.io as pio
-
-    from .race import without_click_grid
-    spec = without_click_grid(figure.to_dict())
-    html = pio.to_html(spec, validate=False, include_plotlyjs=True, full_html=True, auto_play=False,
-                       config={"displaylogo": False, "responsive": True}, default_height="95vh")
-    return html.replace("<head>", f"<head><meta charset='utf-8'><title>{_escape(title)}</title>", 1)
-
-
-def _escape(text: str) -> str:
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))

@@ -17,12 +17,28 @@ def _data(panel: str, key: tuple, options: tuple) -> dict:
     return PANELS[panel].data(query, **dict(options))
 
 
-def render_panel(panel: str, query, st) -> None:
+def _step_cursor(fig, step: int | None):
+    """A dotted line at the race player's step on every subplot whose x axis is the step."""
+    if step is None:
+        return fig
+    layout = fig.layout.to_plotly_json()
+    for name, ax in layout.items():
+        title = ((ax.get("title") or {}).get("text") or "") if isinstance(ax, dict) else ""
+        if name.startswith("xaxis") and title.lower().startswith("step"):
+            y = ax.get("anchor") or "y" + name[5:]
+            fig.add_shape(type="line", xref="x" + name[5:], yref=f"{y} domain", x0=step, x1=step,
+                          y0=0, y1=1, name="player step",
+                          line={"color": "#333", "width": 1.2, "dash": "dot"})
+    return fig
+
+
+def render_panel(panel: str, query, st, step: int | None = None) -> None:
     """Draw panel `panel` into `st` (the streamlit module or any container).
 
     `query` is the page's current URL query (the preset's, or the user's edit of it) — or the
     app's Scenario, read through its explicit URL form. Panels the app draws itself ("race",
-    "diagnostics", …) and unknown names draw nothing.
+    "diagnostics", …) and unknown names draw nothing. `step`: the race player's step (reported
+    when it pauses), marked on the subplots whose x axis is the step.
     """
     mod = PANELS.get(panel)
     if mod is None:
@@ -42,7 +58,7 @@ def render_panel(panel: str, query, st) -> None:
         name, label = option
         options[name] = bool(st.toggle(label, value=False, key=f"paper_{panel}_{name}"))
     data = _data(panel, key, tuple(options.items()))
-    st.plotly_chart(mod.figure(data), key=f"paper_{panel}")
+    st.plotly_chart(_step_cursor(mod.figure(data), step), key=f"paper_{panel}")
     if hasattr(mod, "table"):
         st.dataframe(mod.table(data), hide_index=True)
     if hasattr(mod, "caption"):

@@ -23,11 +23,11 @@ import numpy as np
 import optimizers
 import surfaces
 
-from optviz.figures.race import click_grid_axes
 from optviz.model.scenario import (CUSTOM, DEFAULT_EXPR, DEFAULT_OPTS, DEFAULT_SEED, DEFAULT_STEPS,
                        DEFAULT_SURFACE, MAX_COPIES, MAX_RUNS, SEED, STEPS, Run, Scenario,
                        build_surface, instance_base, instance_copy, instance_key, parse_query,
                        query_string, run_defaults, start_specs, surface_specs, to_query)
+from optviz.player.scene import click_grid_axes
 
 URL_KEY = "_url_written"
 TEXT_KEY = "_url_scenario_text"     # canonical to_query text of the scenario behind URL_KEY

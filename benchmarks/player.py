@@ -1,0 +1,213 @@
+"""The race player in Chromium, against the targets of the race-player issue, printed next to the
+figures the issue measured on the server-built animation it replaced (same machine class: 2 cores).
+
+- notch → redrawn race: a key press on Adam's learning-rate slider (a value never sent before, so
+  Streamlit's browser-side message cache cannot answer it) until the player shows the new run's
+  record; p50 over the notches, timed inside the page (keydown → the frame painted).
+- bytes per change: WebSocket frames received per notch (Chrome DevTools protocol).
+- server CPU per rerun: the server process's user + system CPU time over the notches, per rerun.
+- playback: frames drawn per second at 1× on the default scene (1000 steps), every step reachable.
+- first load: goto → the player drawn (script done), fresh server (caches empty) and warm.
+
+`python -m benchmarks.player [--before PATH]` prints the table. With --before (a checkout whose
+app.py still draws the race as a server-built Plotly animation, e.g. the commit before the player),
+that page is measured the same way in the same run and printed in the reference column; without
+it, the reference column holds the figures the issue reported.
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import time
+
+import sys
+from pathlib import Path
+
+from .page import APP, CHROMIUM, CHROMIUM_ARGS, READY, _Server
+from .timing import Row, print_table
+
+# The server-built animation, as the issue measured it (2-core machine, Chromium, one user).
+BEFORE = {"notch": "~500 ms", "bytes": "~0.88 MB", "fps": "~15 fps (112 frames)",
+          "cpu": "~180 ms", "load": "—"}
+PLAYER = ".ovp[data-ready='1']"
+NOTCHES = 7
+
+
+def _cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _open(browser, url, drawn=PLAYER):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = ctx.new_page()
+    t0 = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    page.wait_for_selector(drawn, state="attached", timeout=180_000)
+    page.wait_for_selector(READY, state="attached", timeout=180_000)
+    return ctx, page, time.perf_counter() - t0
+
+
+# the old page: the race is the first plotly chart; "redrawn" is plotly's afterplot on it
+OLD_DRAWN = ".js-plotly-plot .main-svg"
+_OLD_PROBE = """() => {
+  const gd = document.querySelectorAll('.js-plotly-plot')[0];
+  window.__bench = {keys: [], drawn: [], n: 0};
+  document.addEventListener('keydown', (e) => window.__bench.keys.push(performance.now()), true);
+  const hook = (g) => g.on('plotly_afterplot', () => requestAnimationFrame(() =>
+      window.__bench.drawn.push([performance.now(), String(++window.__bench.n)])));
+  hook(gd);
+  // Streamlit may replace the chart's element: follow the first chart
+  new MutationObserver(() => { const g = document.querySelectorAll('.js-plotly-plot')[0];
+    if (g && !g.__hooked) { g.__hooked = true; hook(g); } })
+    .observe(document.body, {childList: true, subtree: true});
+}"""
+_OLD_MARK = "String(window.__bench.n)"
+
+
+_PROBE = """() => {
+  const root = document.querySelector('.ovp-root');
+  window.__bench = {keys: [], drawn: []};
+  document.addEventListener('keydown', (e) => window.__bench.keys.push(performance.now()), true);
+  new MutationObserver(() => requestAnimationFrame(() =>
+      window.__bench.drawn.push([performance.now(), root.dataset.records])))
+    .observe(root, {attributes: true, attributeFilter: ['data-records']});
+}"""
+
+
+def _notches(page, server_pid: int, old: bool = False) -> tuple[list[float], list[int], float]:
+    """Latencies (s), bytes received per notch, server CPU seconds per rerun."""
+    import re
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    received = []
+    cdp.on("Network.webSocketFrameReceived",
+           lambda e: received.append(len(e["response"]["payloadData"]) * (
+               3 / 4 if e["response"].get("opcode") == 2 else 1)))
+    panel = page.locator("[data-testid='stSidebar'] [data-testid='stExpander']").filter(
+        has=page.locator("summary", has_text="Adam · γ")).first
+    panel.locator("summary").first.click()
+    lr = panel.get_by_role("slider", name=re.compile(r"\blr$"))
+    lr.wait_for(state="visible")
+    time.sleep(0.5)
+    page.wait_for_selector(READY, state="attached")
+    page.evaluate(_OLD_PROBE if old else _PROBE)
+    mark = _OLD_MARK if old else "document.querySelector('.ovp-root').dataset.records"
+    lats, sizes = [], []
+    cpu0 = _cpu_seconds(server_pid)
+    for i in range(NOTCHES):
+        before = page.evaluate(mark)
+        received.clear()
+        lr.focus()
+        lr.press("ArrowRight")
+        page.wait_for_function(
+            "(b) => window.__bench.drawn.length && window.__bench.drawn.at(-1)[1] !== b",
+            arg=before, timeout=30_000)
+        time.sleep(0.2)
+        page.wait_for_selector(READY, state="attached")
+        time.sleep(0.3)
+        k, d = page.evaluate("[window.__bench.keys.at(-1), window.__bench.drawn.at(-1)[0]]")
+        lats.append((d - k) / 1000)
+        sizes.append(int(sum(received)))
+    cpu = (_cpu_seconds(server_pid) - cpu0) / NOTCHES
+    return lats, sizes, cpu
+
+
+def _fps(page) -> tuple[float, int, int]:
+    return tuple(page.evaluate("""() => new Promise((res) => {
+        const p = document.querySelector('.ovp-root').__ovp;
+        p.pause(); p.setStep(0, true); p.play();
+        const t0 = performance.now(), f0 = p.frames;
+        setTimeout(() => { const f = p.frames - f0, dt = performance.now() - t0, t = p.t;
+                           p.pause(); res([f / dt * 1000, t, p.scene.steps]); }, 3000);
+    })"""))
+
+
+def _measure(browser, app: Path, old: bool) -> dict:
+    drawn = OLD_DRAWN if old else PLAYER
+    out = {}
+    with _Server(app) as server:
+        ctx, page, out["fresh"] = _open(browser, server.url, drawn)
+        ctx.close()
+        out["warm"] = []
+        for _ in range(3):
+            ctx, page, t = _open(browser, server.url, drawn)
+            out["warm"].append(t)
+            ctx.close()
+        ctx, page, _ = _open(browser, server.url, drawn)
+        if not old:
+            out["fps"] = _fps(page)
+        out["lats"], out["sizes"], out["cpu"] = _notches(page, server.proc.pid, old)
+        ctx.close()
+    return out
+
+
+def run_all(before: Path | None = None) -> list[Row]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return [Row("race player", "playwright not installed")]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            new = _measure(browser, APP, old=False)
+            ref, why = None, ""
+            if before:
+                try:
+                    ref = _measure(browser, before, old=True)
+                except Exception as e:          # report ours whatever happened to the old page
+                    why = f"before: not measured ({type(e).__name__}: {str(e).splitlines()[0][:80]})"
+        finally:
+            browser.close()
+
+    def p50(m):
+        return statistics.median(m["lats"])
+
+    def kb(m):
+        return statistics.median(m["sizes"]) / 1000
+
+    def each(m, f, unit):
+        return ", ".join(f(x) for x in m) + " " + unit
+
+    refs = ({"notch": f"{p50(ref) * 1e3:.0f} ms", "bytes": f"{kb(ref):.0f} KB",
+             "fps": BEFORE["fps"] + " (issue)", "cpu": f"{ref['cpu'] * 1e3:.0f} ms",
+             "warm": f"{min(ref['warm']):.2f} s", "fresh": f"{ref['fresh']:.2f} s"} if ref else
+            {**BEFORE, "fps": BEFORE["fps"], "warm": "—", "fresh": "—"})
+    fps, t_end, steps = new["fps"]
+    rows = [Row("(the page before the player)", why)] if why else []
+    rows += [
+        Row(f"notch → redrawn race (p50 of {NOTCHES} new Adam γ values)", f"{p50(new) * 1e3:.0f} ms",
+            refs["notch"], f"{p50(new) / p50(ref):.2f}×" if ref else "", "≤ 200 ms", p50(new) <= 0.2,
+            note="player: " + each(new["lats"], lambda x: f"{x * 1e3:.0f}", "ms") +
+                 ("\nbefore: " + each(ref["lats"], lambda x: f"{x * 1e3:.0f}", "ms") if ref else "")),
+        Row("received per change (WebSocket, default scene)", f"{kb(new):.0f} KB", refs["bytes"],
+            f"{kb(new) / kb(ref):.2f}×" if ref else "", "≤ 200 KB", kb(new) <= 200,
+            note="player: " + each(new["sizes"], lambda x: f"{x / 1000:.0f}", "KB") +
+                 ("\nbefore: " + each(ref["sizes"], lambda x: f"{x / 1000:.0f}", "KB") if ref else "")),
+        Row("playback at 1× (default scene, every step reachable)", f"{fps:.0f} fps", refs["fps"],
+            "", "≥ 30 fps", fps >= 30,
+            note=f"after 3 s at step {t_end} of {steps}; the scrubber and ←/→ reach every one of "
+                 f"the {steps + 1} steps (before: 112 frames of 1001 steps)"),
+        Row("first load to a drawn race, warm server", f"{min(new['warm']):.2f} s", refs["warm"],
+            f"{min(new['warm']) / min(ref['warm']):.2f}×" if ref else "", "≤ 2.5 s",
+            min(new["warm"]) <= 2.5,
+            note="player: " + each(new["warm"], lambda x: f"{x:.2f}", "s") +
+                 ("\nbefore: " + each(ref["warm"], lambda x: f"{x:.2f}", "s") if ref else "") +
+                 "\n(each load a new browser context: nothing cached)"),
+        Row("first load to a drawn race, fresh server", f"{new['fresh']:.2f} s", refs["fresh"],
+            f"{new['fresh'] / ref['fresh']:.2f}×" if ref else "", "≤ 3.5 s", new["fresh"] <= 3.5),
+        Row("server CPU per rerun (one notch)", f"{new['cpu'] * 1e3:.0f} ms", refs["cpu"],
+            f"{new['cpu'] / ref['cpu']:.2f}×" if ref else "", "≤ 60 ms", new["cpu"] <= 0.06),
+    ]
+    return rows
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    before = Path(args[args.index("--before") + 1]).resolve() / "app.py" if "--before" in args else None
+    if before is not None and not before.exists():
+        sys.exit(f"no app.py at {before}")
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
+          "(other work on the machine slows both sides alike)")
+    print_table(run_all(before))

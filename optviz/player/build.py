@@ -1,0 +1,22 @@
+"""The player's scene for a scenario of the page (the glue between the page's model and the pure
+scene builder)."""
+from __future__ import annotations
+
+from optviz.figures import background, style
+from optviz.model.scenario import Scenario
+
+from . import record, scene
+
+
+def scene_for(s: Scenario, trajectories: dict, field, surface=None, step: int | None = None):
+    """(scene, blobs) for scenario `s`: its runs in the sidebar's order, the surface's window and
+    background, the view's type sizes."""
+    surface = surface or s.build_surface()
+    typo = style.typography(s.view)
+    runs = [(record.RunInfo(r.key, r.name, r.hp_dict), r.label, style.run_color(r.key),
+             style.run_dash(r.key), style.run_symbol(r.key))
+            for r in s.runs if r.key in trajectories]
+    st = scene.Style(base=typo.base, legend=typo.legend, tick=typo.tick, line=typo.line,
+                     head=typo.head, height=typo.height if s.view == "present" else 640)
+    return scene.build(runs, trajectories, surface, start=s.start, steps=s.steps,
+                       background_png=background.background_uri(field), style=st, step=step)

@@ -1,0 +1,849 @@
+// The race player: plays, scrubs and steps through every step of every run in the browser.
+// Python sends each run's record once (a binary blob, float64 columns) and a small scene; this
+// module draws them with plotly.js and only restyles its own traces while playing.
+// Used two ways: as a Streamlit components-v2 module (default export) and, in the offline HTML,
+// through mountStandalone().
+
+const REG = (globalThis.__optvizPlayer ||= { blobs: new Map(), waiters: new Set(), players: new Map() });
+
+// ------------------------------------------------------------------------------------- blobs
+async function inflateUnshuffle(bytes, size) {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+  const planes = new Uint8Array(await new Response(stream).arrayBuffer());
+  const n = size / 8, out = new Uint8Array(size);
+  for (let b = 0; b < 8; b++) {
+    const plane = planes.subarray(b * n, (b + 1) * n);
+    for (let i = 0; i < n; i++) out[8 * i + b] = plane[i];
+  }
+  return out.buffer;
+}
+
+export async function addBlob(bytes) {
+  const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  const magic = String.fromCharCode(u8[0], u8[1], u8[2], u8[3]);
+  if (magic !== "OVR1") return null;
+  const hlen = u8[4] | (u8[5] << 8) | (u8[6] << 16) | (u8[7] << 24);
+  const header = JSON.parse(new TextDecoder().decode(u8.subarray(8, 8 + hlen)));
+  if (REG.blobs.has(header.id) || REG.pending?.has(header.id)) return header.id;
+  (REG.pending ||= new Set()).add(header.id);
+  // a copy, so the float64 views are aligned whatever the message buffer's offset
+  let payload;
+  try {
+    payload = header.encoding === "shuffle8-deflate"
+      ? await inflateUnshuffle(u8.subarray(8 + hlen), header.size) : u8.slice(8 + hlen).buffer;
+  } finally {
+    REG.pending.delete(header.id);
+  }
+  let value;
+  if (header.kind === "run") {
+    const all = new Float64Array(payload);
+    const cols = {};
+    for (const [name, [off, c]] of Object.entries(header.fields)) {
+      cols[name] = { data: all.subarray(off, off + header.n * c), cols: c };
+    }
+    value = { header, cols };
+  } else {
+    const url = URL.createObjectURL(new Blob([payload], { type: header.mime || "image/png" }));
+    value = { header, url };
+  }
+  REG.blobs.set(header.id, value);
+  if (REG.blobs.size > 64) {            // oldest first; the scene in use re-sends what it lacks
+    const first = REG.blobs.keys().next().value;
+    if (first !== header.id) REG.blobs.delete(first);
+  }
+  for (const w of [...REG.waiters]) w();
+  return header.id;
+}
+
+function haveAll(scene) {
+  return REG.blobs.has(scene.background) && scene.runs.every((r) => REG.blobs.has(r.record));
+}
+
+// ------------------------------------------------------------------------------------ plotly
+let plotlyPromise = null;
+function loadPlotly(url) {
+  if (globalThis.Plotly) return Promise.resolve(globalThis.Plotly);
+  if (!plotlyPromise) {
+    plotlyPromise = new Promise((resolve, reject) => {
+      const s = document.createElement("script");
+      s.src = url;
+      s.async = true;
+      s.onload = () => resolve(globalThis.Plotly);
+      s.onerror = () => { plotlyPromise = null; reject(new Error("could not load plotly.js")); };
+      document.head.appendChild(s);
+    });
+  }
+  return plotlyPromise;
+}
+
+if (!globalThis.Plotly && typeof document !== "undefined" && import.meta.url.startsWith("http")) {
+  loadPlotly(new URL("plotly.min.js", import.meta.url).href).catch(() => {});
+}
+
+// ------------------------------------------------------------------------------------ format
+export function fmt(v) {
+  if (v === null || v === undefined || Number.isNaN(v)) return "—";
+  if (!Number.isFinite(v)) return v > 0 ? "∞" : "−∞";
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  let s = a >= 1e-3 && a < 1e5 ? v.toPrecision(6) : v.toExponential(5);
+  if (s.includes("e")) {
+    let [m, e] = s.split("e");
+    if (m.includes(".")) m = m.replace(/0+$/, "").replace(/\.$/, "");
+    s = m + "e" + (e[0] === "+" ? "" : "−") + e.replace(/^[+-]/, "");
+  } else if (s.includes(".")) {
+    s = s.replace(/0+$/, "").replace(/\.$/, "");
+  }
+  return s.replace(/^-/, "−");
+}
+
+function fmtLoss(v) {
+  if (v === null || v === undefined || !Number.isFinite(v)) return "—";
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  if (a >= 1e-3 && a < 1e4) return String(Number(v.toPrecision(3)));
+  return v.toExponential(2).replace("e-", "e−").replace("e+", "e+");
+}
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") e.className = v;
+    else if (k === "text") e.textContent = v;
+    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) if (c) e.append(c);
+  return e;
+}
+
+const DASH = { solid: "solid", dash: "dash", dot: "dot" };
+
+// ------------------------------------------------------------------------------------ player
+class Player {
+  constructor(root, hooks) {
+    this.root = root;
+    this.hooks = hooks;               // {report(step), focus(key), click([x, y])}
+    this.t = 0;
+    this.playing = false;
+    this.speed = 1;
+    this.hidden = new Set();
+    this.focus = null;
+    this.showArrows = true;
+    this.scene = null;
+    this.ready = false;
+    this.build();
+  }
+
+  build() {
+    const r = this.root;
+    r.classList.add("ovp");
+    r.replaceChildren();
+    this.mapEl = el("div", { class: "ovp-map", "data-testid": "player-map" });
+    this.legendEl = el("div", { class: "ovp-legend", role: "list", "aria-label": "Runs" });
+    this.lossEl = el("div", { class: "ovp-loss", "data-testid": "player-loss" });
+    this.scaleEl = el("div", { class: "ovp-scale", "data-testid": "player-arrow-scale" });
+    this.side = el("div", { class: "ovp-side" }, this.legendEl, this.scaleEl, this.lossEl);
+    this.main = el("div", { class: "ovp-main" }, this.mapEl, this.side);
+    this.playBtn = el("button", { class: "ovp-btn ovp-play", type: "button", "aria-label": "Play",
+                                  title: "Play / pause (space)", text: "▶ Play",
+                                  onclick: () => this.toggle() });
+    this.prevBtn = el("button", { class: "ovp-btn", type: "button", "aria-label": "Previous step",
+                                  title: "One step back (←; Shift+← ten)", text: "◀",
+                                  onclick: () => this.stepBy(-1) });
+    this.nextBtn = el("button", { class: "ovp-btn", type: "button", "aria-label": "Next step",
+                                  title: "One step forward (→; Shift+→ ten)", text: "▶",
+                                  onclick: () => this.stepBy(1) });
+    this.slider = el("input", { class: "ovp-scrub", type: "range", min: "0", max: "1", step: "1",
+                                value: "0", role: "slider", "aria-label": "Step",
+                                "aria-valuemin": "0", "aria-valuemax": "1", "aria-valuenow": "0" });
+    this.slider.addEventListener("input", () => { this.pause(); this.setStep(+this.slider.value); });
+    this.stepText = el("span", { class: "ovp-stepnum", "data-testid": "player-step", "aria-hidden": "true" });
+    this.speedBox = el("div", { class: "ovp-speeds", role: "group", "aria-label": "Speed" });
+    this.arrowBox = el("input", { type: "checkbox", class: "ovp-arrowbox", "aria-label": "Show step arrows" });
+    this.arrowBox.checked = true;
+    this.arrowBox.addEventListener("change", () => { this.showArrows = this.arrowBox.checked; this.draw(); });
+    const arrowLabel = el("label", { class: "ovp-arrowlabel" }, this.arrowBox, " arrows");
+    this.controls = el("div", { class: "ovp-controls" }, this.playBtn, this.prevBtn, this.slider,
+                       this.nextBtn, this.stepText, this.speedBox, arrowLabel);
+    this.inspector = el("div", { class: "ovp-inspector", "data-testid": "player-inspector",
+                                 "aria-live": "polite" });
+    this.status = el("div", { class: "ovp-status", text: "Loading the player…" });
+    r.append(this.status, this.main, this.controls, this.inspector);
+    r.addEventListener("keydown", (e) => this.onKey(e));
+  }
+
+  onKey(e) {
+    if (!this.scene || e.target.closest?.(".js-plotly-plot input")) return;
+    // a button or a checkbox keeps its own space (the legend's, the speeds); the rest is ours
+    const own = e.target.matches?.("button:not(.ovp-play), input[type=checkbox]");
+    if (own && (e.key === " " || e.key === "Spacebar" || e.key === "Enter")) return;
+    const big = e.shiftKey ? 10 : 1;
+    let handled = true;
+    switch (e.key) {
+      case " ": case "Spacebar": this.toggle(); break;
+      case "ArrowRight": case "ArrowUp": this.pause(); this.setStep(this.t + big); break;
+      case "ArrowLeft": case "ArrowDown": this.pause(); this.setStep(this.t - big); break;
+      case "PageUp": this.pause(); this.setStep(this.t + 10); break;
+      case "PageDown": this.pause(); this.setStep(this.t - 10); break;
+      case "Home": this.pause(); this.setStep(0); break;
+      case "End": this.pause(); this.setStep(this.scene.steps); break;
+      default: handled = false;
+    }
+    if (handled) { e.preventDefault(); e.stopPropagation(); }
+  }
+
+  // -------------------------------------------------------------------------------- scene
+  // What the charts' structure depends on: if only the run records change (a new learning
+  // rate), the new paths are painted at once and plotly's own data follows when things are quiet.
+  static layoutKey(scene) {
+    return JSON.stringify([scene.window, scene.background, scene.steps, scene.f_star, scene.style,
+                           scene.minima, scene.start, scene.click_grid,
+                           scene.runs.map((r) => [r.key, r.label, r.color, r.dash, r.symbol])]);
+  }
+
+  async update(scene) {
+    const first = this.scene === null;
+    const old = this.scene;
+    this.scene = scene;
+    if (first) {
+      this.t = scene.step ?? REG.lastStep?.get(this.hooks.key) ?? scene.steps;
+      const adam = scene.runs.find((r) => r.adam);
+      this.focus = (adam || scene.runs[0] || {}).key ?? null;
+    }
+    if (!scene.runs.some((r) => r.key === this.focus)) this.focus = scene.runs[0]?.key ?? null;
+    this.t = Math.max(0, Math.min(this.t, scene.steps));
+    this.speedBox.replaceChildren(...scene.speeds.map(([label, k]) => el("button", {
+      class: "ovp-btn ovp-speed", type: "button", "aria-pressed": String(k === this.speed),
+      "aria-label": `Speed ${label}`, text: label,
+      onclick: () => { this.speed = k; this.markSpeed(); if (this.playing) this.restartClock(); },
+    })));
+    if (!haveAll(scene)) {
+      if (!this.ready) this.status.textContent = "Loading the runs…";
+      await new Promise((resolve) => {
+        const w = () => { if (this.scene !== scene || haveAll(scene)) { REG.waiters.delete(w); resolve(); } };
+        REG.waiters.add(w);
+        w();
+      });
+      if (this.scene !== scene) return;
+    }
+    const prepared = (REG.prepared ||= new Map());
+    this.runs = scene.runs.map((r) => {
+      let p = prepared.get(r.record);
+      if (!p) {
+        p = this.prepare({ rec: REG.blobs.get(r.record) });
+        prepared.set(r.record, p);
+        if (prepared.size > 64) prepared.delete(prepared.keys().next().value);
+      }
+      return { ...p, ...r };
+    });
+    this.buildLegend();
+    try {
+      await loadPlotly(this.hooks.plotlyUrl);
+    } catch (err) {
+      this.status.textContent = "The player could not load plotly.js: " + err.message;
+      return;
+    }
+    if (this.scene !== scene) return;
+    this.status.textContent = "";
+    this.status.hidden = true;
+    this.slider.max = String(scene.steps);
+    this.slider.setAttribute("aria-valuemax", String(scene.steps));
+    const key = Player.layoutKey(scene);
+    if (this.ready && old && key === this.layout) {
+      this.paintStatic();             // new paths now; plotly's data (hover) a moment later
+      this.draw();
+      this.stale = true;
+      this.syncSoon();
+    } else {
+      this.stale = false;
+      const sameAxes = old && JSON.stringify(old.window) === JSON.stringify(scene.window) && this.ready;
+      await this.plot(sameAxes);
+      if (this.scene !== scene) return;
+      this.layout = key;
+      this.ready = true;
+      this.draw();
+      this.paintHover();
+    }
+    this.root.dataset.ready = "1";
+    this.root.dataset.records = scene.runs.map((r) => r.record).join(",");
+    if (scene.report && !old?.report && !this.playing) this.reportSoon();
+  }
+
+  // plotly's own data (what hover and zoom redraw from) catches up once the page is quiet
+  syncSoon() {
+    clearTimeout(this.syncTimer);
+    this.syncTimer = setTimeout(async () => {
+      if (!this.stale || this.playing) return;        // pause() asks again
+      this.stale = false;
+      await this.plot(true);
+    }, 600);
+  }
+
+  // the faint full paths and the loss lines, painted from the records without a plotly redraw
+  paintStatic() {
+    const m = this.mapEl._fullLayout, l = this.lossEl._fullLayout;
+    if (!m || !l) return;
+    const me = (this.mapEls ||= this.traceEls(this.mapEl));
+    const le = (this.lossEls ||= this.traceEls(this.lossEl));
+    this.runs.forEach((r, i) => {
+      Player.setPath(me[this.T_RUNS + 3 * i], Player.pathD(r.gx, r.gy, m.xaxis, m.yaxis), !this.hidden.has(r.key));
+      Player.setPath(le[i], Player.pathD(r.lossX, r.lossY, l.xaxis, l.yaxis), !this.hidden.has(r.key));
+    });
+  }
+
+  prepare(r) {
+    const c = r.rec.cols;
+    const n = r.rec.header.n;
+    r.n = n;
+    r.x = new Array(n); r.y = new Array(n); r.f = new Array(n);
+    const th = c.theta.data, f = c.f.data;
+    for (let i = 0; i < n; i++) { r.x[i] = th[2 * i]; r.y[i] = th[2 * i + 1]; r.f[i] = f[i]; }
+    // long runs: the trailing path is drawn through every k-th vertex (the head stays exact)
+    r.stride = Math.max(1, Math.ceil(n / 2500));
+    const idx = [];
+    for (let i = 0; i < n; i += r.stride) idx.push(i);
+    if (idx[idx.length - 1] !== n - 1) idx.push(n - 1);
+    r.drawIdx = idx;
+    r.gx = idx.map((i) => r.x[i]); r.gy = idx.map((i) => r.y[i]);
+    r.lossY = idx.map((i) => (r.f[i] > 0 ? r.f[i] : (r.f[i] === 0 ? 1e-300 : null)));
+    r.lossX = idx;
+    return r;
+  }
+
+  val(r, field, row, col) {
+    const c = r.rec.cols[field];
+    if (!c || row < 0 || row >= r.n) return NaN;
+    return c.data[row * c.cols + (col || 0)];
+  }
+
+  // ---------------------------------------------------------------------------- the charts
+  async plot(keepAxes) {
+    const P = globalThis.Plotly;
+    const s = this.scene, st = s.style;
+    const [[xa, xb], [ya, yb]] = s.window;
+    const bg = REG.blobs.get(s.background);
+    const data = [
+      { type: "scatter", mode: "markers", x: s.minima.map((m) => m[0]), y: s.minima.map((m) => m[1]),
+        name: "minimum", showlegend: false, hovertemplate: "minimum (%{x:.4g}, %{y:.4g})<extra></extra>",
+        marker: { symbol: "star", size: st.head + 8, color: "#ffd400", line: { color: "#333", width: 1.5 } } },
+      { type: "scatter", mode: "markers", x: [s.start[0]], y: [s.start[1]], name: "start",
+        showlegend: false, hovertemplate: "start (%{x:.4g}, %{y:.4g})<extra></extra>",
+        marker: { symbol: "circle-open", size: st.head + 6, color: "#222", line: { width: 2.5 } } },
+    ];
+    this.T_ARROWS = data.length;
+    const arrow = (name, color, dash) => ({
+      type: "scatter", mode: "lines", x: [xa, xa], y: [ya, ya], name, showlegend: false,
+      hoverinfo: "skip", line: { color, width: 2.4, dash } });
+    data.push(arrow("−γ∇f", "#111111", "solid"), arrow("Δθ", "#d10000", "solid"),
+              arrow("momentum", "#0a7d00", "dot"));
+    this.T_HOVER = data.length;
+    const [x0, y0] = [xa, ya];
+    data.push({ type: "scatter", mode: "markers", x: [x0], y: [y0], showlegend: false, hoverinfo: "skip",
+                marker: { size: st.head + 4, color: "rgba(0,0,0,0)", line: { color: "#000", width: 2 } } });
+    this.T_RUNS = data.length;
+    this.runs.forEach((r) => {
+      const vis = !this.hidden.has(r.key);
+      data.push(
+        { type: "scatter", mode: "lines", x: r.gx, y: r.gy, customdata: r.drawIdx, opacity: 0.28,
+          name: r.label, showlegend: false, visible: vis,
+          line: { color: r.color, width: st.line, dash: DASH[r.dash] || "solid" },
+          hovertemplate: `${r.label}<br>step %{customdata}<br>(%{x:.4g}, %{y:.4g})<extra></extra>` },
+        // the moving traces start with dummy points: a frame rewrites their elements in place
+        { type: "scatter", mode: "lines", x: [x0, x0], y: [y0, y0], name: r.label, showlegend: false,
+          hoverinfo: "skip", visible: vis,
+          line: { color: r.color, width: st.line, dash: DASH[r.dash] || "solid" } },
+        { type: "scatter", mode: "markers", x: [x0], y: [y0], name: r.label, showlegend: false,
+          visible: vis, hoverinfo: "skip",
+          marker: { color: r.color, size: st.head, symbol: r.symbol,
+                    line: { color: "white", width: 2 } } });
+    });
+    const font = { size: st.base, family: "Inter, 'Source Sans Pro', Arial, sans-serif", color: "#222" };
+    const prev = keepAxes && this.mapEl._fullLayout ? {
+      x: this.mapEl._fullLayout.xaxis.range.slice(), y: this.mapEl._fullLayout.yaxis.range.slice() } : null;
+    const layout = {
+      height: st.height, margin: { l: 50, r: 10, t: 10, b: 40 }, font, showlegend: false,
+      paper_bgcolor: "white", plot_bgcolor: "white", hovermode: "closest", dragmode: "zoom",
+      xaxis: { range: prev ? prev.x : [xa, xb], constrain: "domain", showgrid: false,
+               zeroline: false, title: { text: "x", standoff: 4 }, tickfont: { size: st.tick },
+               mirror: true, showline: true, linecolor: "#888", ticks: "outside" },
+      yaxis: { range: prev ? prev.y : [ya, yb], scaleanchor: "x", scaleratio: 1, constrain: "domain",
+               showgrid: false, zeroline: false, title: { text: "y", standoff: 4 },
+               tickfont: { size: st.tick }, mirror: true, showline: true, linecolor: "#888",
+               ticks: "outside" },
+      images: [{ source: bg.url, xref: "x", yref: "y", x: xa, y: yb, sizex: xb - xa, sizey: yb - ya,
+                 sizing: "stretch", layer: "below", xanchor: "left", yanchor: "top" }],
+    };
+    const config = { displaylogo: false, scrollZoom: false, responsive: true,
+                     modeBarButtonsToRemove: ["select2d", "lasso2d"] };
+    await globalThis.Plotly.react(this.mapEl, data, layout, config);
+
+    const ldata = [];
+    for (const r of this.runs) {
+      ldata.push({ type: "scatter", mode: "lines", x: r.lossX, y: r.lossY, name: r.label,
+                   visible: !this.hidden.has(r.key),
+                   line: { color: r.color, width: 2, dash: DASH[r.dash] || "solid" },
+                   hovertemplate: `${r.label}<br>step %{x}<br>f − f* = %{y:.4g}<extra></extra>` });
+    }
+    let lo = Infinity, hi = -Infinity;
+    for (const r of this.runs) for (const v of r.lossY) if (v > 0) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    if (!(lo < hi)) { lo = 1e-3; hi = 1; }
+    this.L_LINE = ldata.length;
+    ldata.push({ type: "scatter", mode: "lines", x: [0, 0], y: [lo, hi], showlegend: false, hoverinfo: "skip",
+                 line: { color: "#333", width: 1.5, dash: "dot" } });
+    this.L_CURSOR = ldata.length;
+    ldata.push({ type: "scatter", mode: "markers", x: this.runs.map(() => 0), y: this.runs.map(() => hi),
+                 showlegend: false, hoverinfo: "skip",
+                 marker: { size: 9, color: this.runs.map((r) => r.color), line: { color: "white", width: 1.5 } } });
+    this.L_HOVER = ldata.length;
+    ldata.push({ type: "scatter", mode: "markers", x: [0], y: [hi], showlegend: false, hoverinfo: "skip",
+                 marker: { size: 12, color: "rgba(0,0,0,0)", line: { color: "#000", width: 2 } } });
+    const llayout = {
+      height: Math.max(220, Math.round(st.height * 0.42)), margin: { l: 55, r: 10, t: 28, b: 40 },
+      font: { ...font, size: st.base - 1 }, showlegend: false, paper_bgcolor: "white",
+      plot_bgcolor: "#fafafa", hovermode: "closest",
+      title: { text: s.f_star ? "f(θ_t) − f*  (log)" : "f(θ_t)  (log)", font: { size: st.base - 1 },
+               x: 0, xanchor: "left", y: 0.98 },
+      xaxis: { title: { text: "step", standoff: 2 }, range: [0, Math.max(1, s.steps)],
+               gridcolor: "#e5e5e5", zeroline: false },
+      yaxis: { type: "log", gridcolor: "#e5e5e5", exponentformat: "power" },
+    };
+    await globalThis.Plotly.react(this.lossEl, ldata, llayout,
+                                  { displaylogo: false, responsive: true, displayModeBar: false });
+    this.mapEls = this.lossEls = null;
+    if (!this.wired) this.wire();
+  }
+
+  wire() {
+    this.wired = true;
+    const map = this.mapEl, loss = this.lossEl;
+    // plotly reports clicks on points only, and the moving heads are drawn by the frames: a
+    // click on the map is read here. On a head: inspect that run; anywhere else: start there.
+    map.addEventListener("click", (ev) => {
+      if (!ev.target.closest?.(".nsewdrag")) return;
+      const fl = map._fullLayout;
+      if (!fl || !this.frame) return;
+      const xa = fl.xaxis, ya = fl.yaxis, box = ev.target.getBoundingClientRect();
+      const px = ev.clientX - box.left, py = ev.clientY - box.top;
+      let best = null, bestD = 14;
+      this.frame.runs.forEach((fr, i) => {
+        if (fr.hidden) return;
+        const d = Math.hypot(xa.c2p(fr.hx) - px, ya.c2p(fr.hy) - py);
+        if (d < bestD) { bestD = d; best = this.runs[i]; }
+      });
+      if (best) { this.setFocus(best.key); return; }
+      const x = xa.p2d(px), y = ya.p2d(py);
+      const [[x0, x1], [y0, y1]] = this.scene.window;
+      if (this.hooks.click && x >= x0 && x <= x1 && y >= y0 && y <= y1) this.hooks.click([x, y]);
+    });
+    map.on("plotly_hover", (ev) => {
+      const p = ev?.points?.[0];
+      const run = p && this.runAtTrace(p.curveNumber);
+      if (!run || (p.curveNumber - this.T_RUNS) % 3 !== 0) return;
+      const k = p.customdata;
+      this.hoverLoss = [k, run.f[k]];
+      this.paintHover();
+      loss.dataset.hoverStep = String(k);
+    });
+    map.on("plotly_unhover", () => {
+      this.hoverLoss = null;
+      this.paintHover();
+      delete loss.dataset.hoverStep;
+    });
+    loss.on("plotly_hover", (ev) => {
+      const p = ev?.points?.[0];
+      if (!p || p.curveNumber >= this.runs.length) return;
+      const run = this.runs[p.curveNumber];
+      const k = Math.round(p.x);
+      this.hoverMap = [run.x[k], run.y[k]];
+      this.paintHover();
+      map.dataset.hoverStep = String(k);
+    });
+    loss.on("plotly_unhover", () => {
+      this.hoverMap = null;
+      this.paintHover();
+      delete map.dataset.hoverStep;
+    });
+    // plotly redraws from its own data (zoom, resize): put the current frame back
+    map.on("plotly_afterplot", () => { this.mapEls = null; this.paintMap(); this.paintHover(); });
+    loss.on("plotly_afterplot", () => { this.lossEls = null; this.paintLoss(); this.paintHover(); });
+    loss.on("plotly_click", (ev) => {
+      const p = ev?.points?.[0];
+      if (!p) return;
+      this.pause();
+      this.setStep(Math.round(p.x));
+    });
+  }
+
+  paintHover() {
+    const m = this.mapEl._fullLayout, l = this.lossEl._fullLayout;
+    if (m) {
+      const els = (this.mapEls ||= this.traceEls(this.mapEl)), h = this.hoverMap;
+      Player.setPoint(els[this.T_HOVER], 0, h ? m.xaxis.c2p(h[0]) : NaN, h ? m.yaxis.c2p(h[1]) : NaN, !!h);
+    }
+    if (l) {
+      const els = (this.lossEls ||= this.traceEls(this.lossEl)), h = this.hoverLoss;
+      Player.setPoint(els[this.L_HOVER], 0, h ? l.xaxis.c2p(h[0]) : NaN,
+                      h && h[1] > 0 ? l.yaxis.c2p(h[1]) : NaN, !!h);
+    }
+  }
+
+  runAtTrace(ti) {
+    const i = Math.floor((ti - this.T_RUNS) / 3);
+    return ti >= this.T_RUNS && i < this.runs.length ? this.runs[i] : null;
+  }
+
+  // ------------------------------------------------------------------------ step and play
+  setStep(t, quiet) {
+    if (!this.scene) return;
+    const nt = Math.max(0, Math.min(Math.round(t), this.scene.steps));
+    if (nt === this.t && this.drawnT === nt) return;
+    this.t = nt;
+    this.draw();
+    if (!quiet && !this.playing) this.reportSoon();
+  }
+
+  stepBy(k) { this.pause(); this.setStep(this.t + k); }
+
+  reportSoon() {
+    clearTimeout(this.reportTimer);
+    if (!this.scene?.report) return;     // nothing on the page follows the step just now
+    this.reportTimer = setTimeout(() => this.hooks.report?.(this.t), 300);
+  }
+
+  toggle() { this.playing ? this.pause() : this.play(); }
+
+  markSpeed() {
+    for (const b of this.speedBox.querySelectorAll("button")) {
+      b.setAttribute("aria-pressed", String(b.textContent === this.scene.speeds.find((s) => s[1] === this.speed)?.[0]));
+    }
+  }
+
+  restartClock() { this.t0 = this.t; this.clock = performance.now(); }
+
+  play() {
+    if (!this.ready || this.playing) return;
+    if (this.t >= this.scene.steps) this.setStep(0, true);
+    this.playing = true;
+    this.root.dataset.playing = "1";
+    this.playBtn.textContent = "❚❚ Pause";
+    this.playBtn.setAttribute("aria-label", "Pause");
+    this.restartClock();
+    this.frames = 0;
+    const tick = (now) => {
+      if (!this.playing) return;
+      const rate = this.scene.rate * this.speed;
+      const t = Math.min(this.scene.steps, this.t0 + Math.floor((now - this.clock) / 1000 * rate));
+      if (t !== this.t) { this.t = t; this.draw(); this.frames++; }
+      if (t >= this.scene.steps) { this.pause(); return; }
+      this.raf = requestAnimationFrame(tick);
+    };
+    this.raf = requestAnimationFrame(tick);
+  }
+
+  pause() {
+    if (!this.playing) return;
+    this.playing = false;
+    cancelAnimationFrame(this.raf);
+    delete this.root.dataset.playing;
+    this.playBtn.textContent = "▶ Play";
+    this.playBtn.setAttribute("aria-label", "Play");
+    this.reportSoon();
+    if (this.stale) this.syncSoon();
+  }
+
+  setFocus(key) {
+    this.focus = key;
+    this.updateLegend();
+    this.drawInspector();
+    this.hooks.focus?.(key);
+  }
+
+  // ----------------------------------------------------------------------------- drawing
+  // One frame: plotly drew the charts once (axes, background, faint full paths); a frame moves
+  // the elements of its own moving traces (path so far, head, arrows, loss cursor) in place,
+  // with the axes' own data→pixel maps. Plotly redraws from its data on zoom or resize, and the
+  // frame is put back right after (plotly_afterplot).
+  draw() {
+    if (!this.ready) return;
+    const t = this.t;
+    this.drawnT = t;
+    this.slider.value = String(t);
+    this.slider.setAttribute("aria-valuenow", String(t));
+    this.slider.setAttribute("aria-valuetext", `step ${t} of ${this.scene.steps}`);
+    this.stepText.textContent = `step ${t} / ${this.scene.steps}`;
+    this.root.dataset.step = String(t);
+    (REG.lastStep ||= new Map()).set(this.hooks.key, t);
+    this.frame = this.computeFrame(t);
+    this.paintMap();
+    this.paintLoss();
+    this.paintScale();
+    this.updateLegend();
+    this.drawInspector();
+  }
+
+  computeFrame(t) {
+    const runs = this.runs.map((r) => {
+      const k = Math.min(t, r.last);
+      const px = [], py = [];
+      const di = r.drawIdx;
+      for (let j = 0; j < di.length && di[j] < k; j++) { px.push(r.x[di[j]]); py.push(r.y[di[j]]); }
+      px.push(r.x[k]); py.push(r.y[k]);
+      return { k, px, py, hx: r.x[k], hy: r.y[k], f: r.f[k], hidden: this.hidden.has(r.key) };
+    });
+    // arrows at θ_{t−1}, all magnified by one factor (shown) so that they compare with each other
+    const segs = [];
+    let longest = 0;
+    if (this.showArrows && t >= 1) {
+      for (const r of this.runs) {
+        if (this.hidden.has(r.key) || t > r.last) continue;
+        const bx = r.x[t - 1], by = r.y[t - 1];
+        const g = this.val(r, "gamma", t);
+        const vs = [[0, [-g * this.val(r, "grad", t - 1, 0), -g * this.val(r, "grad", t - 1, 1)]],
+                    [1, [this.val(r, "dtheta", t, 0), this.val(r, "dtheta", t, 1)]]];
+        const mo = r.momentum;
+        if (mo) vs.push([2, [-g * this.val(r, mo, t, 0), -g * this.val(r, mo, t, 1)]]);
+        for (const [kind, v] of vs) {
+          if (!Number.isFinite(v[0]) || !Number.isFinite(v[1])) continue;
+          segs.push([kind, bx, by, v]);
+          longest = Math.max(longest, Math.hypot(v[0], v[1]));
+        }
+      }
+    }
+    const [[xa, xb]] = this.scene.window;
+    let scale = longest > 0 ? 0.12 * (xb - xa) / longest : 1;
+    scale = scale > 1 ? Math.pow(10, Math.floor(Math.log10(scale))) : 1;   // magnify by 10^k only
+    return { t, runs, segs, scale, shrink: longest > 0 && 0.12 * (xb - xa) / longest < 1 };
+  }
+
+  traceEls(gd) {
+    const out = [];
+    for (const g of gd.querySelectorAll(".scatterlayer .trace")) {
+      const d = g.__data__;
+      const idx = d && d[0] && d[0].trace ? d[0].trace.index : null;
+      if (idx !== null) out[idx] = g;
+    }
+    return out;
+  }
+
+  static pathD(xs, ys, xa, ya) {
+    let d = "", pen = false;
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i], y = ys[i];
+      if (x === null || y === null || !Number.isFinite(x) || !Number.isFinite(y)) { pen = false; continue; }
+      const px = xa.c2p(x), py = ya.c2p(y);
+      if (!Number.isFinite(px) || !Number.isFinite(py)) { pen = false; continue; }
+      d += (pen ? "L" : "M") + px.toFixed(1) + "," + py.toFixed(1);
+      pen = true;
+    }
+    return d || "M0,0";
+  }
+
+  static setPath(g, d, show = true) {
+    const p = g && g.querySelector("path.js-line");
+    if (p) { p.setAttribute("d", d); p.style.display = show ? "" : "none"; }
+  }
+
+  static setPoint(g, i, px, py, show = true) {
+    const pts = g && g.querySelectorAll("path.point");
+    const p = pts && pts[i];
+    if (!p) return;
+    const ok = show && Number.isFinite(px) && Number.isFinite(py);
+    p.style.display = ok ? "" : "none";
+    if (ok) p.setAttribute("transform", `translate(${px.toFixed(1)},${py.toFixed(1)})`);
+  }
+
+  paintMap() {
+    const gd = this.mapEl, fl = gd._fullLayout, F = this.frame;
+    if (!fl || !F) return;
+    const xa = fl.xaxis, ya = fl.yaxis;
+    const els = (this.mapEls ||= this.traceEls(gd));
+    F.runs.forEach((fr, i) => {
+      const show = !fr.hidden;
+      Player.setPath(els[this.T_RUNS + 3 * i + 1], Player.pathD(fr.px, fr.py, xa, ya), show);
+      Player.setPoint(els[this.T_RUNS + 3 * i + 2], 0, xa.c2p(fr.hx), ya.c2p(fr.hy), show);
+    });
+    const [[x0, x1]] = this.scene.window;
+    const head = 0.022 * (x1 - x0);
+    const A = [[], [], []], M = [[], [], []];
+    for (const [kind, bx, by, v] of F.segs) {
+      const tx = bx + F.scale * v[0], ty = by + F.scale * v[1];
+      A[kind].push(bx, tx, null); M[kind].push(by, ty, null);
+      const len = Math.hypot(tx - bx, ty - by);
+      if (len > 0) {             // the head: two strokes at ±25° back from the tip
+        const h = Math.min(head, 0.5 * len), ux = (tx - bx) / len, uy = (ty - by) / len;
+        for (const a of [0.44, -0.44]) {
+          const c = Math.cos(a), s = Math.sin(a);
+          A[kind].push(tx, tx - h * (c * ux - s * uy), null);
+          M[kind].push(ty, ty - h * (s * ux + c * uy), null);
+        }
+      }
+    }
+    for (let kind = 0; kind < 3; kind++) {
+      Player.setPath(els[this.T_ARROWS + kind], Player.pathD(A[kind], M[kind], xa, ya), A[kind].length > 0);
+    }
+  }
+
+  paintLoss() {
+    const gd = this.lossEl, fl = gd._fullLayout, F = this.frame;
+    if (!fl || !F) return;
+    const xa = fl.xaxis, ya = fl.yaxis;
+    const els = (this.lossEls ||= this.traceEls(gd));
+    const px = xa.c2p(F.t);
+    Player.setPath(els[this.L_LINE], `M${px.toFixed(1)},0L${px.toFixed(1)},${ya._length.toFixed(1)}`);
+    F.runs.forEach((fr, i) => {
+      Player.setPoint(els[this.L_CURSOR], i, px, fr.f > 0 ? ya.c2p(fr.f) : NaN, !fr.hidden);
+    });
+  }
+
+  paintScale() {
+    const F = this.frame;
+    const key = `${this.showArrows && F.segs.length}|${F.scale}`;
+    if (key === this.scaleKey) return;
+    this.scaleKey = key;
+    this.scaleEl.replaceChildren();
+    if (this.showArrows && F.segs.length) {
+      this.scaleEl.append(
+        el("span", { class: "ovp-key", style: "--c:#111" }, "−γ_t∇f"),
+        el("span", { class: "ovp-key", style: "--c:#d10000" }, "Δθ_t"),
+        this.runs.some((r) => r.momentum) ? el("span", { class: "ovp-key ovp-dot", style: "--c:#0a7d00" }, "momentum −γ_t m̂_t / −γ_t b_t") : null,
+        el("span", { class: "ovp-scalev", text: F.scale === 1 ? "arrows at scale (×1)" : `arrows ×${fmt(F.scale)}, all alike` }));
+    }
+    this.scaleEl.dataset.scale = String(F.scale);
+  }
+
+  buildLegend() {
+    this.legendVals = [];
+    const items = this.runs.map((r) => {
+      const sw = el("span", { class: "ovp-swatch", style: `--c:${r.color}`, "data-dash": r.dash });
+      const val = el("span", { class: "ovp-val" });
+      this.legendVals.push(val);
+      const label = el("button", { class: "ovp-run", type: "button",
+                                   "aria-pressed": String(r.key === this.focus),
+                                   title: "Inspect this run's step", "data-key": r.key,
+                                   onclick: () => this.setFocus(r.key) },
+                       sw, el("span", { class: "ovp-label", text: r.label }), val);
+      const eye = el("input", { type: "checkbox", class: "ovp-eye", "aria-label": `Show ${r.label}`,
+                                title: "Show / hide" });
+      eye.checked = !this.hidden.has(r.key);
+      eye.addEventListener("change", () => this.setHidden(r.key, !eye.checked));
+      return el("div", { class: "ovp-item" + (this.hidden.has(r.key) ? " ovp-off" : ""),
+                         role: "listitem", "data-key": r.key }, eye, label);
+    });
+    this.legendEl.replaceChildren(...items);
+  }
+
+  updateLegend() {
+    const t = this.t;
+    this.runs.forEach((r, i) => {
+      const k = Math.min(t, r.last);
+      const dead = r.diverged_at !== null && r.diverged_at !== undefined && t >= r.diverged_at;
+      const v = r.f[k];
+      const node = this.legendVals[i];
+      if (!node) return;
+      node.textContent = dead ? `diverged at step ${r.diverged_at}` :
+        `${this.scene.f_star ? "f−f*" : "f"} = ${fmtLoss(v)}`;
+      node.dataset.value = String(v);
+      node.dataset.step = String(k);
+    });
+    for (const b of this.legendEl.querySelectorAll(".ovp-run")) {
+      b.setAttribute("aria-pressed", String(b.dataset.key === this.focus));
+    }
+  }
+
+  setHidden(key, hide) {
+    hide ? this.hidden.add(key) : this.hidden.delete(key);
+    const i = this.runs.findIndex((r) => r.key === key);
+    if (i < 0) return;
+    const P = globalThis.Plotly;
+    P.restyle(this.mapEl, { visible: !hide }, [this.T_RUNS + 3 * i, this.T_RUNS + 3 * i + 1, this.T_RUNS + 3 * i + 2]);
+    P.restyle(this.lossEl, { visible: !hide }, [i]);
+    this.legendEl.children[i]?.classList.toggle("ovp-off", hide);
+    this.draw();
+  }
+
+  drawInspector() {
+    const r = this.runs.find((q) => q.key === this.focus);
+    const box = this.inspector;
+    if (!r) { box.replaceChildren(); return; }
+    const t = this.t;
+    const head = el("div", { class: "ovp-ihead" },
+                    el("span", { class: "ovp-swatch", style: `--c:${r.color}` }),
+                    el("strong", { text: `${r.label} · step ${t}` }),
+                    el("span", { class: "ovp-const", text: r.constants }));
+    const rows = [];
+    if (t === 0) {
+      rows.push(el("div", { class: "ovp-irow", text: "Step 0 is the start θ₀: press → for the first update." }));
+    } else if (t > r.last) {
+      rows.push(el("div", { class: "ovp-irow", text: `This run diverged at step ${r.diverged_at}.` }));
+    }
+    const show = t > 0 && t <= r.last;
+    for (const line of r.lines) {
+      if (!show && !["theta", "f"].includes(line.field)) continue;
+      const row = t - line.lag;
+      const c = r.rec.cols[line.field];
+      const vals = [];
+      for (let j = 0; j < c.cols; j++) vals.push(this.val(r, line.field, row, j));
+      const nums = vals.map((v) => el("span", { class: "ovp-num", "data-value": String(v), text: fmt(v) }));
+      const valueEl = nums.length > 1 ? el("span", { class: "ovp-vec" }, "(", nums[0], ", ", nums[1], ")") : nums[0];
+      rows.push(el("div", { class: "ovp-irow", "data-field": line.field, "data-row": String(row) },
+                    el("span", { class: "ovp-itext", text: line.text }), el("span", { class: "ovp-eq", text: " = " }),
+                    valueEl));
+    }
+    const notes = [];
+    if (r.derived?.length && show) {
+      const names = { m: "m_t", v: "v_t", eff: "γ_t/(√v̂_t+ε)", buf: "b_t" };
+      notes.push(`${r.derived.map((d) => names[d] || d).join(", ")} ${r.derived.length > 1 ? "are" : "is"} `
+                 + "computed on the server, in float64, from the recorded values (m̂_t, √v̂_t, γ_t, Δθ_t, g_t).");
+    }
+    if (r.note) notes.push(r.note);
+    box.replaceChildren(head, ...rows, ...notes.map((n) => el("div", { class: "ovp-inote", text: n })));
+  }
+}
+
+// -------------------------------------------------------------------------------- entries
+function playerFor(root, key, hooks) {
+  let p = root.__ovp;
+  if (!p) {
+    p = new Player(root, hooks);
+    root.__ovp = p;
+  } else {
+    p.hooks = hooks;
+  }
+  REG.players.set(key, p);
+  return p;
+}
+
+// Streamlit components v2: called on mount and whenever the data changes.
+export default function (component) {
+  const { data, parentElement, setStateValue, setTriggerValue, key } = component;
+  if (data instanceof Uint8Array || data instanceof ArrayBuffer) { addBlob(data).catch(() => {}); return; }
+  if (!data || typeof data !== "object") return;
+  let root = parentElement.querySelector(":scope > .ovp-root");
+  if (!root) {
+    root = el("div", { class: "ovp-root" });
+    parentElement.append(root);
+  }
+  const plotlyUrl = new URL(data.plotly || "plotly.min.js", import.meta.url).href;
+  const player = playerFor(root, key, {
+    plotlyUrl,
+    report: (t) => setStateValue("step", t),
+    focus: (k) => setStateValue("focus", k),
+    click: (xy) => setTriggerValue("start", xy),
+  });
+  player.update(data);
+  return () => { player.pause(); };
+}
+
+// The offline HTML: plotly.js is already on the page, the blobs come base64-encoded.
+export function mountStandalone(root, scene, blobs) {
+  for (const b64 of blobs) {
+    const bin = atob(b64);
+    const u8 = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
+    addBlob(u8).catch((err) => { root.textContent = "Could not read the race data: " + err.message; });
+  }
+  const p = playerFor(root, "standalone", { plotlyUrl: "" });
+  p.update(scene);
+  return p;
+}

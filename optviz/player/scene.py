@@ -1,0 +1,167 @@
+"""The player's scene: everything but the per-step numbers (those are in the run records).
+
+`build(...)` returns the scene (a small JSON-able dict: window, start, minima, style, one entry per
+run with its label, colour, record id and the inspector's rule lines) and the blobs it refers to
+(run records, the background image). Pure: no Streamlit, no Plotly.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import record
+
+PLOTLY_JS = "plotly.min.js"
+SPEEDS = (("½×", 0.5), ("1×", 1.0), ("2×", 2.0), ("4×", 4.0))
+SECONDS_AT_1X = 8.0       # 1× plays the whole run in about this long …
+MIN_RATE = 2.0            # … but never slower than this many steps per second
+CLICK_GRID = 31           # a click on the map starts the race at the nearest of these points
+
+
+def click_grid_axes(window) -> tuple[np.ndarray, np.ndarray]:
+    """The x and y values of the candidate start points (the click grid's columns and rows)."""
+    (xa, xb), (ya, yb) = window
+    return np.linspace(xa, xb, CLICK_GRID), np.linspace(ya, yb, CLICK_GRID)
+
+
+@dataclass(frozen=True)
+class Style:
+    """Type sizes and colours (the page's typography for the view)."""
+
+    base: int = 14
+    legend: int = 14
+    tick: int = 13
+    line: float = 2.6
+    head: int = 12
+    height: int = 620
+
+
+def _num(v):
+    v = float(v)
+    return v if math.isfinite(v) else None
+
+
+# The inspector's lines, per rule shape: (text, record field, lag). `lag` 1 reads row t−1 (the
+# gradient that update t used was recorded with θ_{t−1}). Text uses the Update rules tab's symbols.
+_G = ("g_t = ∇f(θ_{t−1})", "grad", 1)
+_GAMMA = ("γ_t = lr·η_t", "gamma", 0)
+_DTHETA = ("Δθ_t = θ_t − θ_{t−1}", "dtheta", 0)
+_THETA = ("θ_t", "theta", 0)
+_F = ("f(θ_t) − f*", "f", 0)
+_ADAM = [_G, ("m_t = β₁·m_{t−1} + (1−β₁)·g_t", "m", 0),
+         ("v_t = β₂·v_{t−1} + (1−β₂)·g_t²", "v", 0),
+         ("m̂_t = m_t / (1−β₁ᵗ)", "m_hat", 0), ("√v̂_t,  v̂_t = v_t / (1−β₂ᵗ)", "v_hat_sqrt", 0),
+         _GAMMA, ("γ_t / (√v̂_t + ε)  (effective step per coordinate)", "eff", 0),
+         ("Δθ_t = −γ_t·m̂_t / (√v̂_t + ε)", "dtheta", 0), _THETA, _F]
+_NOBC = [_G, ("m_t = β₁·m_{t−1} + (1−β₁)·g_t  (no correction: m̂_t = m_t)", "m", 0),
+         ("v_t = β₂·v_{t−1} + (1−β₂)·g_t²", "v", 0), ("√v_t  (no correction)", "v_hat_sqrt", 0),
+         _GAMMA, ("γ_t / (√v_t + ε)  (effective step per coordinate)", "eff", 0),
+         ("Δθ_t = −γ_t·m_t / (√v_t + ε)", "dtheta", 0), _THETA, _F]
+_OTHER_ADAPTIVE = [_G, ("m_t", "m", 0), ("m̂_t", "m_hat", 0), ("√v̂_t", "v_hat_sqrt", 0), _GAMMA,
+                   ("γ_t / (√v̂_t + ε)", "eff", 0), _DTHETA, _THETA, _F]
+_PLAIN = [_G, _GAMMA, _DTHETA, _THETA, _F]
+_MOMENTUM = [_G, ("b_t = μ·b_{t−1} + (1−τ)·(g_t + λθ_{t−1})  (momentum buffer)", "buf", 0), _GAMMA,
+             ("Δθ_t = −γ_t·b_t  (Nesterov: −γ_t·(g_t + λθ_{t−1} + μ·b_t))", "dtheta", 0), _THETA, _F]
+
+
+def inspector_lines(name: str, fields: set[str]) -> list[dict]:
+    if name == "adam_nobc":
+        lines = _NOBC
+    elif name in ("adam", "adamw", "adamprox", "amsgrad"):
+        lines = _ADAM
+    elif "m_hat" in fields:
+        lines = _OTHER_ADAPTIVE
+    elif "buf" in fields:
+        lines = _MOMENTUM
+    else:
+        lines = _PLAIN
+    return [{"text": t, "field": f, "lag": lag} for t, f, lag in lines if f in fields]
+
+
+_CONSTANTS = (("beta1", "β₁"), ("beta2", "β₂"), ("eps", "ε"), ("weight_decay", "λ"),
+              ("momentum", "μ"), ("alpha", "α"))
+
+
+def constants_text(hp: dict) -> str:
+    parts = [f"lr = {hp['lr']:g}"] if "lr" in hp else []
+    parts += [f"{sym} = {hp[k]:g}" for k, sym in _CONSTANTS
+              if k in hp and isinstance(hp[k], (int, float)) and not isinstance(hp[k], bool)]
+    if hp.get("schedule", "constant") != "constant":
+        parts.append(f"schedule {hp['schedule']}")
+    return ", ".join(parts)
+
+
+def build(runs, trajectories: dict, surface, *, start, steps: int, background_png,
+          style: Style = Style(), step: int | None = None, title: str = "",
+          rule_notes: dict | None = None) -> tuple[dict, list[tuple[str, bytes]]]:
+    """The scene and its blobs.
+
+    runs: sequence of (RunInfo, label, colour, dash, symbol) in legend order; trajectories: run
+    key → Trajectory; surface: for its window, minima and f*; background_png: the map picture
+    (data URI or PNG bytes); step: the step to show first (kept by the player across reruns).
+    """
+    (xa, xb), (ya, yb) = surface.window
+    f_star = surface.f_min
+    blobs: list[tuple[str, bytes]] = []
+    bg = record.IMAGES.get(background_png, lambda: record.image_blob(background_png))
+    bg_id = record.header(bg)["id"]
+    blobs.append((bg_id, bg))
+    out_runs = []
+    for info, label, color, dash, symbol in runs:
+        tr = trajectories.get(info.key)
+        if tr is None:
+            continue
+        hp_items = tuple(sorted((k, repr(v)) for k, v in info.hp.items()))
+        blob = record.RECORDS.get(tr, (info.name, hp_items, f_star),
+                                  lambda: record.run_record(tr, info, f_star))
+        header = record.header(blob)
+        rid = header["id"]
+        if all(rid != b for b, _ in blobs):     # an A/B copy with the same settings: one record
+            blobs.append((rid, blob))
+        fields = set(header["fields"])
+        out_runs.append({
+            "key": info.key, "name": info.name, "label": label, "record": rid, "color": color,
+            "dash": dash, "symbol": symbol, "diverged_at": header["diverged_at"],
+            "last": header["last"], "adam": "m_hat" in fields,
+            # the momentum direction's arrow: −γ_t·m̂_t (Adam family) or −γ_t·b_t (SGD momentum)
+            "momentum": "m_hat" if "m_hat" in fields else "buf" if "buf" in fields else None,
+            "lines": inspector_lines(info.name, fields), "derived": header["derived"],
+            "constants": constants_text(info.hp),
+            "note": (rule_notes or {}).get(info.key, ""),
+        })
+    mins = np.asarray(surface.minima, dtype=float).reshape(-1, 2)
+    steps = int(steps)
+    scene = {
+        "v": 1, "title": title, "steps": steps, "window": [[xa, xb], [ya, yb]],
+        "start": [_num(start[0]), _num(start[1])],
+        "minima": [[_num(a), _num(b)] for a, b in mins],
+        "f_star": f_star is not None, "background": bg_id, "runs": out_runs,
+        "speeds": [[label, k] for label, k in SPEEDS],
+        "rate": max(MIN_RATE, steps / SECONDS_AT_1X),
+        "step": None if step is None else max(0, min(int(step), steps)),
+        "click_grid": CLICK_GRID, "plotly": PLOTLY_JS,
+        "style": {"base": style.base, "legend": style.legend, "tick": style.tick,
+                  "line": style.line, "head": style.head, "height": style.height},
+    }
+    return scene, blobs
+
+
+def step_values(tr, t: int) -> list[tuple[str, str]]:
+    """The recorded numbers of update t for one run, as text (the Update rules tab under the rule,
+    following the player's step): g_t = ∇f(θ_{t−1}), m̂_t, √v̂_t, Δθ_t, θ_t."""
+    P = tr.points
+    if not 1 <= t < len(P) or not np.isfinite(P[t]).all():
+        return []
+
+    def pair(v) -> str:
+        return "(" + ", ".join(f"{float(x):.6g}" for x in v) + ")"
+
+    out = []
+    if tr.grads is not None:
+        out.append(("g_t = ∇f(θ_{t−1})", pair(tr.grads[t - 1])))
+    if tr.m_hat is not None:
+        out += [("m̂_t", pair(tr.m_hat[t])), ("√v̂_t", pair(tr.v_hat_sqrt[t]))]
+    out += [("Δθ_t", pair(P[t] - P[t - 1])), ("θ_t", pair(P[t]))]
+    return out
