@@ -6,8 +6,8 @@
     tr.points, tr.losses, tr.grads, tr.diverged_at
 """
 from .registry import REGISTRY, HParam, Optimizer, OptimizerSpec, get, max_step_bound, names, spec
-from .runner import MAX_STEPS, Trajectory, run
+from .runner import MAX_STEPS, Cancelled, Trajectory, run
 from .schedules import SCHEDULES
 
-__all__ = ["REGISTRY", "HParam", "Optimizer", "OptimizerSpec", "Trajectory", "SCHEDULES", "MAX_STEPS",
+__all__ = ["REGISTRY", "Cancelled", "HParam", "Optimizer", "OptimizerSpec", "Trajectory", "SCHEDULES", "MAX_STEPS",
            "get", "max_step_bound", "names", "run", "spec"]
