@@ -65,6 +65,16 @@ class Estimate:
         return int(max(0, min(self.rows, math.floor((per_step - self.step_fixed) / self.step_per_row))))
 
 
+class OverBudget(Exception):
+    """A run that would cost more than the caller allows: `estimate` says how much, `budget` the
+    limit (CPU seconds); `offer` is whatever smaller run the caller can propose instead."""
+
+    def __init__(self, estimate: Estimate, budget: float, offer=None):
+        super().__init__(f"this would take about {estimate.seconds:.1f} s of CPU; the limit is "
+                         f"{budget:g} s")
+        self.estimate, self.budget, self.offer = estimate, budget, offer
+
+
 def estimate(optimizer, surface, start=None, steps: int = 500, seed: int = 0,
              diagnostics: bool = True, record_grads: bool = True, rows: bool = False,
              should_stop=None) -> Estimate:

@@ -1,0 +1,73 @@
+"""What one change may cost on a shared server, and the check that stops work nobody waits for.
+
+Budgets: CPU seconds one change may spend computing (measured before it runs by a probe of a few
+real steps, optimizers.budget). Defaults suit a class on a small shared server; a private server
+sets its own through the environment:
+
+    OPTVIZ_RACE_BUDGET=30 OPTVIZ_SWEEP_BUDGET=120 streamlit run app.py    # seconds
+    OPTVIZ_RACE_BUDGET=off ...                                            # no limit
+
+Cancellation: `stop_check()` gives the runner a callable that is true once this session's script
+has a newer rerun waiting (a control changed) or has been told to stop (its browser tab closed or
+navigated away): the same request state Streamlit itself reads at its next yield point, read here
+without its lock (one attribute read per step). A rerun that only concerns a fragment does not
+interrupt the script, and does not stop the work either (Streamlit's own rule).
+"""
+from __future__ import annotations
+
+import math
+import os
+
+RACE_ENV, SWEEP_ENV = "OPTVIZ_RACE_BUDGET", "OPTVIZ_SWEEP_BUDGET"
+DEFAULTS = {"race": 5.0, "sweep": 15.0}
+_OFF = ("0", "off", "none", "no", "unlimited", "inf")
+
+
+def budget(kind: str) -> float | None:
+    """CPU seconds one change of `kind` ("race" or "sweep") may cost; None: no limit. An
+    unreadable value in the environment falls back to the default."""
+    raw = os.environ.get(RACE_ENV if kind == "race" else SWEEP_ENV, "").strip().lower()
+    if not raw:
+        return DEFAULTS[kind]
+    if raw in _OFF:
+        return None
+    try:
+        v = float(raw)
+    except ValueError:
+        return DEFAULTS[kind]
+    return v if math.isfinite(v) and v > 0 else DEFAULTS[kind]
+
+
+def stop_check():
+    """A no-argument callable, true once this session no longer wants the current script run's
+    result; None outside a Streamlit script run (or if this Streamlit lacks the request state:
+    then nothing is cancelled, as before)."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+        from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestType
+    except ImportError:                                 # pragma: no cover - other Streamlit
+        return None
+    ctx = get_script_run_ctx(suppress_warning=True)
+    requests = getattr(ctx, "script_requests", None)
+    if requests is None or not hasattr(requests, "_state"):
+        return None
+    go_on, rerun = ScriptRequestType.CONTINUE, ScriptRequestType.RERUN
+
+    def should_stop() -> bool:
+        state = requests._state
+        if state is go_on:
+            return False
+        if state is rerun:
+            data = requests._rerun_data
+            # a fragment's own rerun does not preempt the script (script_requests.py)
+            return not (data.fragment_id_queue and not data.is_fragment_scoped_rerun)
+        return True
+
+    return should_stop
+
+
+def hand_over(st) -> None:
+    """After optimizers.Cancelled: send one element, which is a Streamlit yield point, where the
+    waiting rerun or stop takes over this script run (it raises there)."""
+    st.empty()
+    st.stop()                   # not reached while a rerun or stop is waiting

@@ -1,0 +1,187 @@
+"""A shared server one link cannot starve (page side): budgets, the stop check, the figures at the
+float limits, and every tab of the hostile links with warnings as errors (AppTest)."""
+from __future__ import annotations
+
+import json
+import types
+import warnings
+
+import numpy as np
+import pytest
+
+import optimizers
+import surfaces
+from optimizers import budget as cost
+from views import background, guard
+from views.diagnostics import diagnostics_figure
+from views.figure import decode
+from views.runs import RunCache
+from views.scenario import parse_query
+from views.surface3d import surface_figure
+
+
+# ------------------------------------------------------------------ budgets from the environment
+@pytest.mark.parametrize("env, race, sweep", [
+    ({}, 5.0, 15.0),
+    ({"OPTVIZ_RACE_BUDGET": "30", "OPTVIZ_SWEEP_BUDGET": "120"}, 30.0, 120.0),
+    ({"OPTVIZ_RACE_BUDGET": "off", "OPTVIZ_SWEEP_BUDGET": "0"}, None, None),
+    ({"OPTVIZ_RACE_BUDGET": "lots", "OPTVIZ_SWEEP_BUDGET": "-3"}, 5.0, 15.0),
+    ({"OPTVIZ_RACE_BUDGET": "nan", "OPTVIZ_SWEEP_BUDGET": " 2.5 "}, 5.0, 2.5),
+])
+def test_budget_comes_from_the_environment(monkeypatch, env, race, sweep):
+    for k in (guard.RACE_ENV, guard.SWEEP_ENV):
+        monkeypatch.delenv(k, raising=False)
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    assert guard.budget("race") == race and guard.budget("sweep") == sweep
+
+
+# ------------------------------------------------------------------ the stop check
+def test_stop_check_follows_streamlits_own_request_state(monkeypatch):
+    """Against Streamlit's real ScriptRequests: nothing waiting → go on; a rerun (a control
+    changed) or a stop (the tab closed) → stop; a fragment's own rerun → go on, as Streamlit
+    does not interrupt the script for it."""
+    import streamlit.runtime.scriptrunner as sr
+    from streamlit.runtime.scriptrunner_utils.script_requests import RerunData, ScriptRequests
+
+    def with_requests(req):
+        monkeypatch.setattr(sr, "get_script_run_ctx",
+                            lambda suppress_warning=False: types.SimpleNamespace(script_requests=req))
+        return guard.stop_check()
+
+    req = ScriptRequests()
+    stop = with_requests(req)
+    assert stop() is False
+    assert req.request_rerun(RerunData(query_string="steps=100"))
+    assert stop() is True
+    req.on_scriptrunner_yield()                  # Streamlit takes the rerun: back to CONTINUE
+    assert stop() is False
+    req.request_stop()
+    assert stop() is True
+
+    frag = ScriptRequests()
+    stop = with_requests(frag)
+    assert frag.request_rerun(RerunData(fragment_id="f1"))
+    assert stop() is False
+
+    monkeypatch.setattr(sr, "get_script_run_ctx", lambda suppress_warning=False: None)
+    assert guard.stop_check() is None
+
+
+def test_run_cache_stops_when_the_check_fires():
+    s, _ = parse_query({"opt": ["adam", "sgd"], "steps": "20000"})
+    calls = []
+
+    def stop():
+        calls.append(1)
+        return len(calls) > 100
+
+    cache = RunCache()
+    with pytest.raises(optimizers.Cancelled):
+        cache.trajectories(s, should_stop=stop)
+    assert cache.computed == 0                   # nothing half-done was stored
+    assert len(cache.trajectories(s, should_stop=lambda: False)) == 2
+
+
+# ------------------------------------------------------------------ the race's budget
+def test_run_cache_refuses_over_budget_with_the_estimate_and_an_offer(monkeypatch):
+    """The issue's link (12 optimizers × 20,000 steps on a long expression) is refused before
+    anything runs, with the estimate, the budget and the most steps that fit; the refusal is
+    remembered (no second probe); the offer, taken, runs."""
+    expr = "+".join(f"sin(x*y+{k})*cos(x-{k}*y)" for k in range(20))
+    q = {"surface": "custom", "expr": expr, "steps": "20000",
+         "opt": optimizers.names()[:12]}
+    s, notes = parse_query(q)
+    assert not notes and len(s.runs) == 12
+    probes = []
+    real = cost.estimate
+    monkeypatch.setattr(cost, "estimate", lambda *a, **k: probes.append(1) or real(*a, **k))
+    cache = RunCache()
+    with pytest.raises(cost.OverBudget) as info:
+        cache.trajectories(s, budget=1.0)
+    err = info.value
+    assert err.budget == 1.0 and err.estimate.seconds > 1.0 and err.estimate.steps == 20_000
+    assert "s of CPU; the limit is 1 s" in str(err)
+    assert cache.computed == 0 and len(probes) == 1
+    assert err.offer is not None and 0 < err.offer < 20_000
+    assert err.offer == err.estimate.max_steps(1.0)          # all runs were missing
+    with pytest.raises(cost.OverBudget):
+        cache.trajectories(s, budget=1.0)
+    assert len(probes) == 1                                   # remembered
+    s2, _ = parse_query({**q, "steps": str(err.offer)})
+    assert len(cache.trajectories(s2, budget=None)) == 12
+
+
+def test_a_cached_scenario_costs_no_probe(monkeypatch):
+    s, _ = parse_query({"opt": ["adam"], "steps": "300"})
+    cache = RunCache()
+    cache.trajectories(s, budget=5.0)
+    monkeypatch.setattr(cost, "estimate", lambda *a, **k: pytest.fail("probed a cached run"))
+    assert len(cache.trajectories(s, budget=5.0)) == 1
+
+
+# ------------------------------------------------------------------ figures at the float limits
+def _field_of(expr):
+    return background.sample(surfaces.from_expression(expr))
+
+
+def test_levels_and_bands_survive_f_near_the_float_limits():
+    """f = 1e308·sin(3x) spans ±1e308: its level values are finite and increasing, and the banded
+    picture has as many bands as an ordinary sine (the bands of sin(3x) scaled by a power of two
+    are the same bands)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        big = _field_of("1e12**25*1e8*sin(3*x)")
+        small = _field_of("sin(3*x)")
+        lv = background.levels(background.height(big))
+        assert np.isfinite(lv).all() and (np.diff(lv) > 0).all()
+        assert lv[0] < -1e307 and lv[-1] > 1e307
+        png_big, png_small = background.banded_png(big), background.banded_png(small)
+    assert background.undefined_share(big) == 0.0
+    assert png_big == png_small
+
+
+def test_tame_is_exact_and_only_for_huge_values():
+    z = np.array([1.0, -3.5, np.nan, np.inf])
+    assert background.tame(z)[1] == 1.0
+    big = np.array([1.7e308, -1.7e308, 1e300, np.nan])
+    t, s = background.tame(big)
+    assert s > 1 and np.all(np.abs(t[:3]) <= 2.0 ** 1020)
+    np.testing.assert_array_equal(t[:3] * s, big[:3])      # exact: a power of two
+
+
+def test_3d_view_draws_f_beyond_float32_in_named_units():
+    s, _ = parse_query({"surface": "custom", "expr": "1e12**25*1e8*sin(3*x)", "opt": ["adam"],
+                        "steps": "50"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        trs = RunCache().trajectories(s)
+        spec = surface_figure(s, trs).spec
+    z = decode(spec["data"][0]["z"])
+    # max |f| on the grid is 1e308·max|sin 3x| = 9.99…e307: drawn in units of 1e307
+    assert np.isfinite(z).all() and 1 <= np.abs(z).max() < 10
+    assert spec["layout"]["scene"]["zaxis"]["title"]["text"] == "f / 1e307"
+    assert json.dumps(spec["data"][0]["contours"])           # finite numbers only
+    assert all(np.isfinite(v) for v in (spec["data"][0]["contours"]["z"]["start"],
+                                        spec["data"][0]["contours"]["z"]["end"],
+                                        spec["data"][0]["contours"]["z"]["size"]))
+
+
+def test_gradient_norm_does_not_overflow_in_the_diagnostics():
+    """exp(300x) from x = 1.2: ‖∇f‖ = 300·e^360 ≈ 6.6e158, beyond np.linalg.norm's squares
+    (overflow above ~1e154) and beyond float32: the drawn ‖g‖ is the closed form, sent as float64."""
+    s, _ = parse_query({"surface": "custom", "expr": "exp(300*x)", "opt": ["adam"], "steps": "20",
+                        "x0": "1.2", "y0": "0"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        trs = RunCache().trajectories(s)
+        spec = diagnostics_figure(s, trs).spec
+    trace = next(t for t in spec["data"] if t.get("yaxis") == "y2")
+    assert trace["y"]["dtype"] == "f8"
+    assert decode(trace["y"])[0] == pytest.approx(300 * np.exp(360.0), rel=1e-14)
+
+
+def test_f4_keeps_float32_for_ordinary_values():
+    from views.figure import f4
+    assert f4([1.0, -2.5, np.nan, np.inf])["dtype"] == "f4"
+    assert decode(f4([1.0, 1e39]))[1] == 1e39
