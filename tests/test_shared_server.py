@@ -12,12 +12,13 @@ import pytest
 import optimizers
 import surfaces
 from optimizers import budget as cost
-from views import background, guard
-from views.diagnostics import diagnostics_figure
-from views.figure import decode
-from views.runs import RunCache
-from views.scenario import parse_query
-from views.surface3d import surface_figure
+from optviz.figures import background
+from optviz.page import guard
+from optviz.figures.diagnostics import diagnostics_figure
+from optviz.figures.figure import decode
+from optviz.model.runs import RunCache
+from optviz.model.scenario import parse_query
+from optviz.figures.surface3d import surface_figure
 
 
 # ------------------------------------------------------------------ budgets from the environment
@@ -182,6 +183,6 @@ def test_gradient_norm_does_not_overflow_in_the_diagnostics():
 
 
 def test_f4_keeps_float32_for_ordinary_values():
-    from views.figure import f4
+    from optviz.figures.figure import f4
     assert f4([1.0, -2.5, np.nan, np.inf])["dtype"] == "f4"
     assert decode(f4([1.0, 1e39]))[1] == 1e39
