@@ -71,3 +71,41 @@ def hand_over(st) -> None:
     waiting rerun or stop takes over this script run (it raises there)."""
     st.empty()
     st.stop()                   # not reached while a rerun or stop is waiting
+
+
+def race_trajectories(st, cache, scn):
+    """The race's trajectories from `cache` (optviz.model.runs.RunCache) within the race budget,
+    stopped when this session no longer wants them. Over the budget: the page says what the race
+    would cost, against what budget, and offers the most steps that fit (a button that sets the
+    steps slider); returns None. A cancelled run hands the script over to Streamlit."""
+    import optimizers
+    from optimizers.budget import OverBudget
+    try:
+        return cache.trajectories(scn, budget=budget("race"), should_stop=stop_check())
+    except optimizers.Cancelled:
+        hand_over(st)
+    except OverBudget as e:
+        _refuse_race(st, scn, e)
+    return None
+
+
+def _refuse_race(st, scn, e) -> None:
+    from optviz.model.scenario import STEPS
+    from optviz.page.controls import options
+    n = len(scn.runs)
+    st.warning(f"**This race is too big for this server.** {n} optimizer{'s' if n != 1 else ''} × "
+               f"{scn.steps:,} steps would take about **{e.estimate.seconds:.0f} s** of computing "
+               f"(measured on a few of its steps); this server allows **{e.budget:g} s** per change.",
+               icon=":material/timer:")
+    fits = [v for v in options(STEPS, None) if e.offer is not None and v <= e.offer]
+    if fits:
+        st.button(f"Run it with {max(fits):,} steps", on_click=_set_steps, args=(max(fits),),
+                  type="primary", key="_race_offer", icon=":material/play_arrow:")
+    else:
+        st.caption("Even the fewest steps are too much here: race fewer optimizers, or a simpler "
+                   "surface.")
+
+
+def _set_steps(steps: int) -> None:
+    import streamlit
+    streamlit.session_state["steps"] = steps

@@ -1,7 +1,6 @@
 """The sweep tab: its widgets, its session state and its part of the URL (sweep.* keys)."""
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import asdict
 from typing import Mapping
 from urllib.parse import urlencode
@@ -13,9 +12,12 @@ import optimizers
 from optviz.figures.sweep import heatmap
 from optviz.model.fmt import fmt_hparam, fmt_value
 from optviz.model.presets.paper import parse_scenario
-from optviz.model.sweep import (MAX_STEPS, METRIC_TITLES, METRICS, N_CHOICES, PREFIX, SweepResult,
+from optviz.model.sweep import (MAX_STEPS, METRIC_TITLES, METRICS, N_CHOICES, PREFIX, SweepCache,
                                 SweepSettings, best_cell, cell_query, default_range, is_beta_like,
-                                parse_sweep_query, sweep_grid, sweep_to_query, sweepable)
+                                largest_grid, parse_sweep_query, sweep_cost, sweep_grid,
+                                sweep_seconds, sweep_to_query, sweepable)
+from optviz.page import guard
+from optviz.page.text import md_escape
 
 
 def url_params(session: Mapping, query: Mapping | None = None) -> dict[str, str]:
@@ -32,8 +34,9 @@ def url_params(session: Mapping, query: Mapping | None = None) -> dict[str, str]
             if k.startswith(PREFIX) and v}
 
 
-_RESULTS: "OrderedDict[tuple, SweepResult]" = OrderedDict()
-_MAX_RESULTS = 6
+_RESULTS = SweepCache(6)            # finished sweeps, shared by all sessions (locked)
+_REFUSED = SweepCache(64)           # sweeps probed and found over the budget: (estimate, offer)
+MAX_NOTES = 25                      # as the race's link notes
 _URL_PREV = "_sweep_url_prev"      # the sweep part of the URL in the previous run
 _URL_OURS = "_sweep_url_ours"      # what the URL says when it carries our current settings
 _STATE = "_sweep_settings"         # the last settings (widget keys vanish when the tab is hidden)
@@ -85,36 +88,57 @@ def _on_axis_change(axis):
     _reset_axis(S, opt, axis, hp)
 
 
-def _race_context(query: Mapping, opt: str):
-    """(surface, start, steps, seed, fixed hyperparameters) from the race part of the URL."""
-    race = {k: v for k, v in query.items() if not k.startswith(PREFIX) and k not in ("view", "preset")}
-    try:
-        sc = parse_scenario(race)
-    except ValueError:
-        sc = parse_scenario({})
-    surf = sc.build_surface()
-    run = sc.first(opt)
+def _race_context(query: Mapping, opt: str, scenario=None):
+    """(surface, start, steps, seed, fixed hyperparameters, key) of the race the page shows:
+    `scenario`, the page's own (its refused link values already replaced by their defaults), or,
+    without one, the race part of the URL `query`. The swept optimizer's other hyperparameters are
+    its settings in the race if it races (and they go together), else its defaults with the
+    surface's learning-rate hint."""
+    if scenario is None:
+        race = {k: v for k, v in query.items() if not k.startswith(PREFIX) and k not in ("view", "preset")}
+        try:
+            sc = parse_scenario(race)
+        except ValueError:
+            sc = parse_scenario({})
+        surf, start, steps, seed = sc.build_surface(), sc.start, sc.steps, sc.seed
+        run = sc.first(opt)
+        where = (sc.surface, tuple(sorted(sc.params.items())), sc.expr)
+    else:
+        bad = scenario.problems()
+        surf, start, steps, seed = (scenario.build_surface(), scenario.start, scenario.steps,
+                                    scenario.seed)
+        run = next((r for r in scenario.runs if r.name == opt and r.key not in bad), None)
+        where = (scenario.surface, tuple(scenario.params), scenario.expr)
     if run is not None:
         fixed = dict(run.hp)
     else:
         spec = optimizers.spec(opt)
         fixed = dict(spec.defaults, lr=float(surf.lr_hints[spec.family]))
-    return surf, sc.start, min(sc.steps, MAX_STEPS), sc.seed, fixed, sc
+    steps = min(steps, MAX_STEPS)
+    return surf, tuple(start), steps, seed, fixed, where + (tuple(start), steps, seed)
 
 
-def _result_key(s: SweepSettings, sc, fixed) -> tuple:
-    return (tuple(asdict(s).items()), sc.surface, tuple(sorted(sc.params.items())), sc.expr,
-            sc.start, min(sc.steps, MAX_STEPS), sc.seed, tuple(sorted((k, str(v)) for k, v in fixed.items())))
+def _result_key(s: SweepSettings, where: tuple, fixed) -> tuple:
+    return (tuple(asdict(s).items()), where, tuple(sorted((k, str(v)) for k, v in fixed.items())))
 
 
-def render(st, query: Mapping, write_url: bool = False) -> None:
+def _set_n(n: int) -> None:
+    streamlit.session_state[PREFIX + "n"] = n
+
+
+def render(st, query: Mapping, write_url: bool = False, scenario=None) -> None:
     """The sweep tab. `st`: the streamlit module or a container; `query`: the page's URL query
     ({key: value or [values]}, e.g. state.read_query(st.query_params)).
 
     The sweep.* keys are read on a session's first run and whenever the URL's sweep part changes
     under us (back button, a pasted link); a bad value is named in a warning and replaced by its
     default. The URL is the app's to write: it merges `url_params(st.session_state)` into its query.
-    write_url=True makes this function write the sweep.* keys into st.query_params itself."""
+    write_url=True makes this function write the sweep.* keys into st.query_params itself.
+    scenario: the race the page shows (the sweep runs on its surface, start, steps and seed);
+    without it, the race part of `query` is read again.
+
+    A sweep whose probe says it would cost more than guard.budget("sweep") is not run: the tab
+    says what it would cost and offers the largest grid that fits."""
     S = streamlit.session_state
     q = {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in query.items()}
     mine = {k: (v[-1] if isinstance(v, list) and v else v) for k, v in q.items() if k.startswith(PREFIX)}
@@ -128,8 +152,13 @@ def render(st, query: Mapping, write_url: bool = False) -> None:
     elif S.get(_STATE):
         for k, v in S[_STATE].items():              # widgets of a hidden tab lose their state
             S.setdefault(PREFIX + k, v)
-    for note in S.get(_NOTES, []):
-        st.warning(f"Sweep link: {note}")
+    notes = S.get(_NOTES, [])
+    if notes:
+        shown = notes[:MAX_NOTES] + ([f"… and {len(notes) - MAX_NOTES} more problems"]
+                                     if len(notes) > MAX_NOTES else [])
+        st.warning("**Sweep settings of this link replaced by their defaults:**\n"
+                   + "\n".join(f"- {md_escape(n)}" for n in shown),
+                   icon=":material/warning:")
 
     st.markdown("#### Hyperparameter sweep")
     st.caption("One optimizer, two of its hyperparameters on a grid, every cell a full run of the "
@@ -160,31 +189,38 @@ def render(st, query: Mapping, write_url: bool = False) -> None:
     S[_STATE] = asdict(settings)
     S[_URL_OURS] = sweep_to_query(settings)
 
-    surf, start, steps, seed, fixed, sc = _race_context(q, settings.opt)
+    surf, start, steps, seed, fixed, where = _race_context(q, settings.opt, scenario)
     st.caption(f"Surface {surf.title}, start ({start[0]:g}, {start[1]:g}), {steps} steps, seed {seed}; "
                f"{settings.opt}'s other hyperparameters: " +
                ", ".join(f"{k}={v}" for k, v in fixed.items()
                          if k not in (settings.x, settings.y) and k in ("lr", "beta1", "beta2", "eps",
                                                                        "weight_decay", "momentum")))
-    key = _result_key(settings, sc, fixed)
+    key = _result_key(settings, where, fixed)
     res = _RESULTS.get(key)
     if res is None:
-        bar = st.progress(0.0, text=f"Running {settings.n * settings.n} runs × {steps} steps…")
+        args = (settings.opt, settings.x, (settings.xmin, settings.xmax), settings.xlog,
+                settings.y, (settings.ymin, settings.ymax), settings.ylog, settings.n,
+                surf, start, steps, seed, fixed)
+        stop = guard.stop_check()
+        limit = guard.budget("sweep")
+        bar = None
         try:
-            res = sweep_grid(settings.opt, settings.x, (settings.xmin, settings.xmax), settings.xlog,
-                             settings.y, (settings.ymin, settings.ymax), settings.ylog, settings.n,
-                             surf, start, steps, seed, fixed, tol=settings.tol,
+            if limit is not None and not _within(st, key, limit, args, settings, stop):
+                return
+            bar = st.progress(0.0, text=f"Running {settings.n * settings.n} runs × {steps} steps…")
+            res = sweep_grid(*args, tol=settings.tol, should_stop=stop,
                              progress=lambda f: bar.progress(min(1.0, f), text=f"{f:.0%} of the grid"))
+        except optimizers.Cancelled:
+            guard.hand_over(st)
+            return
         except ValueError as e:
-            bar.empty()
+            if bar is not None:
+                bar.empty()
             st.warning(f"Cannot run this sweep: {e}")
             return
         bar.empty()
         res.settings = sweep_to_query(settings)
-        _RESULTS[key] = res
-        while len(_RESULTS) > _MAX_RESULTS:
-            _RESULTS.popitem(last=False)
-    _RESULTS.move_to_end(key)
+        _RESULTS.put(key, res)
 
     # the figure must not depend on the selection: a changed figure is redrawn and its selection
     # cleared (a second rerun would forget the click). The best cell is outlined instead.
@@ -216,6 +252,33 @@ def render(st, query: Mapping, write_url: bool = False) -> None:
                     del streamlit.query_params[k]
             for k, v in want.items():
                 streamlit.query_params[k] = v
+
+
+def _within(st, key, limit: float, args, settings: SweepSettings, stop) -> bool:
+    """True if the sweep fits the budget; otherwise the tab says what it would cost and offers
+    the largest grid that fits (a button), and False. A refusal is remembered for the key."""
+    refused = _REFUSED.get((limit, key))
+    if refused is None:
+        est = sweep_cost(*args, tol=settings.tol, should_stop=stop)
+        if sweep_seconds(est, settings.n) <= limit:
+            return True
+        refused = (est, largest_grid(est, limit, settings.n))
+        _REFUSED.put((limit, key), refused)
+    est, n = refused
+    n_cells = settings.n * settings.n
+    st.warning(f"**This sweep is too big for this server.** {settings.n} × {settings.n} = "
+               f"{n_cells:,} runs × {est.steps:,} steps would take about "
+               f"**{sweep_seconds(est, settings.n):.0f} s** of "
+               f"computing (measured on a few of its steps); this server allows **{limit:g} s** "
+               f"per change.", icon=":material/timer:")
+    if n is not None:
+        st.button(f"Run a {n} × {n} grid instead", on_click=_set_n, args=(n,), type="primary",
+                  key="_sweep_offer", icon=":material/grid_on:",
+                  help=f"About {sweep_seconds(est, n):.0f} s by the same measurement")
+    else:
+        st.caption("Even the smallest grid is too much with these steps: use fewer steps in the "
+                   "race (the sweep runs the race's steps).")
+    return False
 
 
 def _selected_cell(event, n: int) -> tuple[int, int] | None:
