@@ -16,7 +16,7 @@ from optviz.figures import background
 from optviz.page import guard
 from optviz.figures.diagnostics import diagnostics_figure
 from optviz.figures.figure import decode
-from optviz.model.runs import RunCache
+from optviz.model.runs import OFFER_SHARE, RunCache
 from optviz.model.scenario import parse_query
 from optviz.figures.surface3d import surface_figure
 
@@ -105,7 +105,8 @@ def test_run_cache_refuses_over_budget_with_the_estimate_and_an_offer(monkeypatc
     assert "s of CPU; the limit is 1 s" in str(err)
     assert cache.computed == 0 and len(probes) == 1
     assert err.offer is not None and 0 < err.offer < 20_000
-    assert err.offer == err.estimate.max_steps(1.0)          # all runs were missing
+    # all runs were missing: the offer is what fits in 70% of the budget by the same estimate
+    assert err.offer == err.estimate.max_steps(OFFER_SHARE * 1.0)
     with pytest.raises(cost.OverBudget):
         cache.trajectories(s, budget=1.0)
     assert len(probes) == 1                                   # remembered
@@ -186,3 +187,170 @@ def test_f4_keeps_float32_for_ordinary_values():
     from optviz.figures.figure import f4
     assert f4([1.0, -2.5, np.nan, np.inf])["dtype"] == "f4"
     assert decode(f4([1.0, 1e39]))[1] == 1e39
+
+
+# ------------------------------------------------------------------ the page (AppTest)
+from urllib.parse import parse_qs, urlparse                                      # noqa: E402
+
+from streamlit.testing.v1 import AppTest                                         # noqa: E402
+
+from benchmarks.load import attack_links                                         # noqa: E402
+from conftest import APP                                                         # noqa: E402
+from optviz.model.sweep import SweepCache                                        # noqa: E402
+from optviz.page import sweep as sweep_page                                      # noqa: E402
+
+DOS_LINKS = [{k: (v if len(v) > 1 else v[0]) for k, v in parse_qs(urlparse(u).query).items()}
+             for u in attack_links("http://x")]
+
+
+def _app(query: dict) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=300)
+    for k, v in query.items():
+        at.query_params[k] = v
+    return at
+
+
+def _shown(at) -> str:
+    return " ".join(w.value for w in at.warning).replace("\\", "").replace("**", "")
+
+
+@pytest.mark.usefixtures("fresh_caches")
+@pytest.mark.parametrize("which", [0, 1], ids=["expression-12x20000", "logistic-255x5000"])
+def test_dos_links_are_refused_with_the_budget_message_and_an_offer(monkeypatch, which):
+    """The issue's links: the race is not run; the page names the estimate and the budget and
+    offers fewer steps; taking the offer runs a race within the budget; the sweep tab (opened by
+    the link's sweep.n) is refused in turn with an offer of a smaller grid."""
+    monkeypatch.delenv(guard.RACE_ENV, raising=False)              # the default: 5 s
+    monkeypatch.setenv(guard.SWEEP_ENV, "2")    # whatever steps the race's offer leaves: refused
+    at = _app(DOS_LINKS[which])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = _shown(at)
+    assert "This race is too big for this server" in text and "this server allows 5 s" in text
+    est = float(text.split("would take about ")[1].split(" s")[0])
+    assert est > 5
+    assert not at.get("plotly_chart")                       # nothing was run or drawn
+    offer = at.button(key="_race_offer")
+    steps = int(offer.label.removeprefix("Run it with ").removesuffix(" steps").replace(",", ""))
+    assert 10 <= steps < int(DOS_LINKS[which]["steps"])
+    offer.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["steps"] == steps and at.get("plotly_chart")
+    assert at.query_params["steps"] == str(steps)                 # the link says so too
+    sweep_text = _shown(at)
+    assert "This sweep is too big for this server" in sweep_text
+    assert "this server allows 2 s" in sweep_text
+    if any(b.key == "_sweep_offer" for b in at.button):          # a smaller grid, or a reason
+        assert int(at.button(key="_sweep_offer").label.split(" ")[2]) < 64
+    else:
+        assert any("Even the smallest grid is too much" in c.value for c in at.caption)
+
+
+@pytest.mark.usefixtures("fresh_caches")
+def test_sweep_offer_runs_the_smaller_grid(monkeypatch):
+    """Rosenbrock, 5000 steps: a 64 × 64 sweep is ~10 chunks of fixed per-step cost plus 4096 cells
+    (~10 s), an 8 × 8 one ~1 s; with a 4 s budget the first is refused and a smaller grid offered,
+    which then runs and is drawn."""
+    monkeypatch.setenv(guard.SWEEP_ENV, "4")
+    sweep_page._RESULTS.clear()
+    at = _app({"steps": "5000", "sweep.n": "64", "opt": "adam"})
+    at.run()
+    assert not at.exception
+    assert "this server allows 4 s" in _shown(at)
+    button = at.button(key="_sweep_offer")
+    n = int(button.label.split(" ")[2])
+    button.click().run()
+    assert not at.exception
+    assert at.session_state["sweep.n"] == n
+    assert any(f"{n}×{n} runs in" in c.value for c in at.caption)
+
+
+@pytest.mark.usefixtures("fresh_caches")
+def test_the_sweep_runs_the_race_the_page_shows_on_the_first_run():
+    """A refused race value (steps=abc) used to make the sweep fall back to the default
+    Rosenbrock race on a session's first run; it sweeps the page's quadratic with 100 steps."""
+    sweep_page._RESULTS.clear()
+    at = _app({"surface": "quadratic", "steps": "abc", "x0": "1", "sweep.n": "8", "sweep.x": "lr",
+               "opt": "adam", "adam.lr": "0.05"})
+    at.run()
+    assert not at.exception
+    assert "steps" in _shown(at)                                  # the race's note
+    cap = next(c.value for c in at.caption if c.value.startswith("Surface "))
+    assert cap.startswith("Surface Quadratic valley, start (1, ")
+    assert "1000 steps" in cap and "lr" not in cap.split("hyperparameters:")[1].split(",")[0] \
+        or "beta1=0.9" in cap
+    md = " ".join(m.value for m in at.markdown)
+    assert "surface=quadratic" in md and "surface=rosenbrock" not in md
+
+
+@pytest.mark.usefixtures("fresh_caches")
+def test_sweep_link_notes_are_capped_in_one_warning():
+    q = {f"sweep.junk{k}": "1" for k in range(60)}
+    at = _app({**q, "steps": "50", "sweep.n": "8"})
+    at.run()
+    assert not at.exception
+    boxes = [w for w in at.warning if "sweep" in w.value.lower()]
+    assert len(boxes) == 1
+    text = boxes[0].value.replace("\\", "")
+    assert text.count("unknown sweep setting") == 25 and "… and 35 more problems" in text
+
+
+def test_the_sweep_cache_is_safe_under_threads():
+    """Eight threads putting and reading at once: a bare OrderedDict raises here (moved or popped
+    keys during another thread's update); the cache keeps its size and every hit is right."""
+    import threading
+    cache, errors = SweepCache(6), []
+
+    def work(i):
+        try:
+            for k in range(3000):
+                key = (i * 7 + k) % 20
+                cache.put(key, key)
+                hit = cache.get((k * 3) % 20)
+                assert hit is None or hit == (k * 3) % 20
+        except Exception as e:            # noqa: BLE001 - any failure is the finding
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and len(cache) == 6
+
+
+# every tab of every case of the issue, with warnings as errors: a NumPy warning anywhere in the
+# script becomes an exception on the page
+WARNING_CASES = {
+    "exp300": {"surface": "custom", "expr": "exp(300*x)", "x0": "1.2", "y0": "0"},
+    "sinh300": {"surface": "custom", "expr": "sinh(300*x)", "x0": "-2", "y0": "0.5"},
+    "x^-100 from 0": {"surface": "custom", "expr": "x**-100+y**2", "x0": "0", "y0": "1"},
+    "1e308 sin": {"surface": "custom", "expr": "1e12**25*1e8*sin(3*x)"},
+    "log(x) from (-1, 1)": {"surface": "custom", "expr": "log(x)+y**2", "x0": "-1", "y0": "1",
+                            "opt": "sgd"},
+    "sqrt of negative": {"surface": "custom", "expr": "sqrt(-1-x**2-y**2)"},
+    "dos expression": DOS_LINKS[0],
+    "dos logistic": DOS_LINKS[1],
+}
+
+
+@pytest.mark.usefixtures("fresh_caches")
+@pytest.mark.parametrize("case", list(WARNING_CASES))
+def test_every_tab_of_the_issues_cases_without_a_warning(monkeypatch, case):
+    for k in (guard.RACE_ENV, guard.SWEEP_ENV):
+        monkeypatch.delenv(k, raising=False)
+    sweep_page._RESULTS.clear()
+    at = _app(WARNING_CASES[case])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        if at.button(key="_race_offer") if any(b.key == "_race_offer" for b in at.button) else None:
+            at.button(key="_race_offer").click().run()
+            assert not at.exception, [e.value for e in at.exception]
+        labels = [t.label for t in at.tabs]
+        assert len(labels) == 6
+        for label in labels:
+            at.session_state["tab"] = label
+            at.run()
+            assert not at.exception, (label, [e.value for e in at.exception])

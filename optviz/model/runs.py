@@ -18,6 +18,7 @@ from .scenario import Run, Scenario, make_optimizer
 # Rows kept across all cached trajectories: each row is ~72 bytes (points, losses, gradients and
 # the Adam moments), so this holds ~150 MB at most.
 MAX_CACHED_ROWS = 2_000_000
+OFFER_SHARE = 0.7       # a smaller scenario offered instead of one over budget aims at 70% of it
 
 
 class RunCache:
@@ -39,7 +40,8 @@ class RunCache:
 
         budget: CPU seconds the runs still missing may cost; a probe of a few steps estimates it
             first, and above it `optimizers.budget.OverBudget` is raised instead of running; its
-            `offer` is the most steps at which the whole scenario fits, or None. A refusal is
+            `offer` is the most steps at which the whole scenario fits in OFFER_SHARE of the
+            budget (a probe's estimate varies by ±30% on a busy machine), or None. A refusal is
             remembered, so a rerun of the same scenario costs no second probe.
         should_stop: handed to the runner (raises optimizers.Cancelled when it fires).
         """
@@ -84,7 +86,7 @@ class RunCache:
             whole = est if len(missing) == len(runs) else cost.estimate(
                 [make_optimizer(r) for r in runs], surface, start=s.start, steps=s.steps,
                 seed=s.seed, diagnostics=True, should_stop=should_stop)
-            refused = (est, whole.max_steps(budget) or None)
+            refused = (est, whole.max_steps(OFFER_SHARE * budget) or None)
             with self._lock:
                 self._refused[key] = refused
                 while len(self._refused) > 64:

@@ -43,6 +43,7 @@ METRICS = ("final_loss", "steps_to", "diverged")
 METRIC_TITLES = {"final_loss": "final loss f − f*", "steps_to": "steps to f − f* ≤ tol",
                  "diverged": "diverged at step"}
 N_CHOICES = (8, 16, 24, 32, 48, 64)
+OFFER_SHARE = 0.7               # an offered smaller grid aims at 70% of the budget
 PROBE_CELLS = 1024              # cells the cost probe runs (a 64 × 64 grid is probed on a quarter)
 
 
@@ -256,9 +257,10 @@ def sweep_seconds(est, n: int, steps: int | None = None) -> float:
 
 def largest_grid(est, budget: float, below: int, choices=None) -> int | None:
     """The largest n < `below` (of `choices`, default N_CHOICES) whose n × n sweep fits in
-    `budget` by the estimate `est`; None if none does."""
+    OFFER_SHARE of `budget` by the estimate `est` (estimates vary by ±30% on a busy machine);
+    None if none does."""
     fit = [c for c in (choices or N_CHOICES)
-           if MIN_N <= c < below and sweep_seconds(est, c) <= budget]
+           if MIN_N <= c < below and sweep_seconds(est, c) <= OFFER_SHARE * budget]
     return max(fit) if fit else None
 
 

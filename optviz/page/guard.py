@@ -21,6 +21,8 @@ import os
 RACE_ENV, SWEEP_ENV = "OPTVIZ_RACE_BUDGET", "OPTVIZ_SWEEP_BUDGET"
 DEFAULTS = {"race": 5.0, "sweep": 15.0}
 _OFF = ("0", "off", "none", "no", "unlimited", "inf")
+OFFER_TAKEN = "_budget_offer_taken"    # ("race", steps) or ("sweep", n): the offer the user took
+GRACE = 1.5                            # the budget for a taken offer's own re-probe
 
 
 def budget(kind: str) -> float | None:
@@ -79,9 +81,13 @@ def race_trajectories(st, cache, scn):
     would cost, against what budget, and offers the most steps that fit (a button that sets the
     steps slider); returns None. A cancelled run hands the script over to Streamlit."""
     import optimizers
+    import streamlit
     from optimizers.budget import OverBudget
+    limit = budget("race")
+    if limit is not None and streamlit.session_state.get(OFFER_TAKEN) == ("race", scn.steps):
+        limit *= GRACE              # the offer was measured to fit: a noisier re-probe may not say so
     try:
-        return cache.trajectories(scn, budget=budget("race"), should_stop=stop_check())
+        return cache.trajectories(scn, budget=limit, should_stop=stop_check())
     except optimizers.Cancelled:
         hand_over(st)
     except OverBudget as e:
@@ -95,7 +101,8 @@ def _refuse_race(st, scn, e) -> None:
     n = len(scn.runs)
     st.warning(f"**This race is too big for this server.** {n} optimizer{'s' if n != 1 else ''} × "
                f"{scn.steps:,} steps would take about **{e.estimate.seconds:.0f} s** of computing "
-               f"(measured on a few of its steps); this server allows **{e.budget:g} s** per change.",
+               f"(measured on a few of its steps); this server allows **{budget('race'):g} s** per "
+               f"change.",
                icon=":material/timer:")
     fits = [v for v in options(STEPS, None) if e.offer is not None and v <= e.offer]
     if fits:
@@ -109,3 +116,4 @@ def _refuse_race(st, scn, e) -> None:
 def _set_steps(steps: int) -> None:
     import streamlit
     streamlit.session_state["steps"] = steps
+    streamlit.session_state[OFFER_TAKEN] = ("race", steps)
