@@ -1,4 +1,4 @@
-"""`python -m benchmarks [core|app|scaling]` (no argument: core and app). See benchmarks/__init__.py."""
+"""`python -m benchmarks [core|app|scaling|budget]` (no argument: core and app). See benchmarks/__init__.py."""
 from __future__ import annotations
 
 import os
@@ -22,9 +22,13 @@ def _versions() -> str:
 
 def main(argv: list[str]) -> int:
     what = argv[0] if argv else "all"
-    if what not in ("all", "core", "app", "scaling"):
-        print(f"usage: python -m benchmarks [core|app|scaling]  (got {what!r})", file=sys.stderr)
+    if what not in ("all", "core", "app", "scaling", "budget"):
+        print(f"usage: python -m benchmarks [core|app|scaling|budget]  (got {what!r})", file=sys.stderr)
         return 2
+    if what == "budget":
+        from . import budget
+        budget.main()
+        return 0
     if what == "scaling":
         from . import scaling
         scaling.main()

@@ -934,8 +934,11 @@ async def run(args) -> int:
         placement = ("runs on the same machine as the server" if not server_cpus else
                      f"is pinned to CPUs {sorted(browser_cpus or [])}, the server to CPUs "
                      f"{sorted(server_cpus)}")
-        print(f"Load benchmark: {APP.name} on {server.url} — 1 user, then {args.users} "
-              f"concurrent sessions × {args.changes} control changes")
+        print(f"Load benchmark: {APP.name} on {server.url} — "
+              + (f"{args.users} concurrent sessions × {args.changes} control changes, without "
+                 f"and then with an attacker session" if att else
+                 f"1 user, then {args.users} concurrent sessions × {args.changes} control changes")
+              + (" (compute budgets off)" if args.no_budget else ""))
         print(f"Python {platform.python_version()}, Streamlit {streamlit.__version__}, "
               f"{os.cpu_count()} CPUs; Chromium ({CHROMIUM}, one context per session) {placement}; "
               f"Streamlit's file watcher "

@@ -77,10 +77,15 @@ class OverBudget(Exception):
 
 def estimate(optimizer, surface, start=None, steps: int = 500, seed: int = 0,
              diagnostics: bool = True, record_grads: bool = True, rows: bool = False,
-             should_stop=None) -> Estimate:
+             should_stop=None, budget: float | None = None) -> Estimate:
     """Measure what `optimizers.run(optimizer, surface, start, steps, seed, diagnostics,
     record_grads)` would cost, by running a few of its steps (same arguments otherwise; the caps
-    and their ValueError are the runner's). rows=True also probes a one-row copy (see max_rows)."""
+    and their ValueError are the runner's). rows=True also probes a one-row copy (see max_rows).
+
+    budget: the caller only needs to know whether the run fits in `budget` seconds. The probe then
+    stops as soon as a pessimistic reading (every probe step charged its whole run's time, call
+    set-up included, and then doubled) fits, and returns that reading: a cheap run is not probed
+    for longer than it would take."""
     steps = int(steps)
     if not 0 <= steps <= MAX_STEPS:
         raise ValueError(f"steps={steps} is out of range; valid: [0, {MAX_STEPS}]")
@@ -104,6 +109,8 @@ def estimate(optimizer, surface, start=None, steps: int = 500, seed: int = 0,
         m = min(2, steps - 1)
         while True:
             tm = timed(1 + m) if m else t1
+            if quick is not None and 2 * tm / (1 + m) * steps <= quick:
+                return 2 * tm / (1 + m), 0.0          # fits by the pessimistic reading
             if m == 0 or tm - t1 >= PROBE_SECONDS or m >= min(steps - 1, PROBE_MAX_M):
                 break
             m = min(4 * m, steps - 1, PROBE_MAX_M)
@@ -112,6 +119,7 @@ def estimate(optimizer, surface, start=None, steps: int = 500, seed: int = 0,
         per_step = max(tm - t1, 0.0) / m
         return per_step, max(t1 - per_step, 0.0)
 
+    quick = None if rows else budget
     per_step, per_call = probe(opts, start)
     n = _row_count(opts, surface, start)
     fixed = per_row = None

@@ -241,6 +241,17 @@ def test_probe_runs_a_few_steps_not_the_run(monkeypatch):
     assert est.seconds == pytest.approx(est.per_call + 20_000 * est.per_step)
 
 
+def test_probe_with_a_budget_stops_once_the_run_clearly_fits(monkeypatch):
+    """A cheap run checked against a generous budget: warm-up, one step, three steps (8 gradient
+    calls), not the ~700 steps a full probe of a 1000-step run takes; the reading is pessimistic."""
+    s = surfaces.get("rosenbrock")
+    full = budget.estimate(optimizers.get("adam"), s, steps=1000)
+    calls = _counting(monkeypatch, s)
+    quick = budget.estimate(optimizers.get("adam"), s, steps=1000, budget=100.0)
+    assert len(calls) == 2 + 2 + 4
+    assert quick.seconds >= full.per_step * 1000 and quick.seconds <= 100.0
+
+
 def test_probe_arithmetic_of_the_offers():
     e = budget.Estimate(seconds=10.0, per_step=1e-3, per_call=0.5, rows=4096, steps=9500,
                         probe_seconds=0.05, step_fixed=1e-4, step_per_row=2e-7)

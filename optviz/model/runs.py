@@ -80,7 +80,7 @@ class RunCache:
             refused = self._refused.get(key)
         if refused is None:
             est = cost.estimate(opts, surface, start=s.start, steps=s.steps, seed=s.seed,
-                                diagnostics=True, should_stop=should_stop)
+                                diagnostics=True, should_stop=should_stop, budget=budget)
             if est.seconds <= budget:
                 return
             whole = est if len(missing) == len(runs) else cost.estimate(
