@@ -71,8 +71,9 @@ def stop_check():
 def hand_over(st) -> None:
     """After optimizers.Cancelled: send one element, which is a Streamlit yield point, where the
     waiting rerun or stop takes over this script run (it raises there)."""
+    import streamlit
     st.empty()
-    st.stop()                   # not reached while a rerun or stop is waiting
+    streamlit.stop()            # not reached while a rerun or stop is waiting
 
 
 def race_trajectories(st, cache, scn):
