@@ -228,7 +228,7 @@ def test_dos_links_are_refused_with_the_budget_message_and_an_offer(monkeypatch,
     text = _shown(at)
     assert "This race is too big for this server" in text and "this server allows 5 s" in text
     est = float(text.split("would take about ")[1].split(" s")[0])
-    assert est > 5
+    assert est >= 5                                               # over the budget (as rounded)
     assert not at.get("plotly_chart")                       # nothing was run or drawn
     offer = at.button(key="_race_offer")
     steps = int(offer.label.removeprefix("Run it with ").removesuffix(" steps").replace(",", ""))

@@ -101,7 +101,7 @@ def _refuse_race(st, scn, e) -> None:
     from optviz.page.controls import options
     n = len(scn.runs)
     st.warning(f"**This race is too big for this server.** {n} optimizer{'s' if n != 1 else ''} × "
-               f"{scn.steps:,} steps would take about **{e.estimate.seconds:.0f} s** of computing "
+               f"{scn.steps:,} steps would take about **{secs(e.estimate.seconds)} s** of computing "
                f"(measured on a few of its steps); this server allows **{budget('race'):g} s** per "
                f"change.",
                icon=":material/timer:")
@@ -112,6 +112,10 @@ def _refuse_race(st, scn, e) -> None:
     else:
         st.caption("Even the fewest steps are too much here: race fewer optimizers, or a simpler "
                    "surface.")
+
+
+def secs(x: float) -> str:
+    return f"{x:.0f}" if x >= 10 else f"{x:.1f}"
 
 
 def _set_steps(steps: int) -> None:

@@ -271,7 +271,7 @@ def _within(st, key, limit: float, args, settings: SweepSettings, stop) -> bool:
     n_cells = settings.n * settings.n
     st.warning(f"**This sweep is too big for this server.** {settings.n} × {settings.n} = "
                f"{n_cells:,} runs × {est.steps:,} steps would take about "
-               f"**{sweep_seconds(est, settings.n):.0f} s** of "
+               f"**{guard.secs(sweep_seconds(est, settings.n))} s** of "
                f"computing (measured on a few of its steps); this server allows "
                f"**{guard.budget('sweep'):g} s** "
                f"per change.", icon=":material/timer:")
