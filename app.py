@@ -19,7 +19,7 @@ from optviz.model.runs import RunCache
 from optviz.model.scenario import (CUSTOM, MAX_RUNS, SEED, STEPS, build_surface, instance_copy,
                                    instance_label, parse_query, query_string, start_specs,
                                    surface_specs, to_query)
-from optviz.page import controls, state, sweep
+from optviz.page import controls, guard, state, sweep
 from optviz.page.panels import render_panel
 from optviz.page.text import md_escape, surface_title, symbol_text
 from optviz.page import player
@@ -230,7 +230,9 @@ if not scn.runs:
     st.stop()
 
 with st.spinner("Running the optimizers…"):
-    trajectories = run_cache().trajectories(scn)
+    trajectories = guard.race_trajectories(st, run_cache(), scn)   # None: over the budget (said)
+    if trajectories is None:
+        st.stop()
     fig_key = scn.figure_key()
 
 
@@ -337,4 +339,4 @@ if tabs[4].open:
 
 if tabs[5].open:
     with tabs[5]:
-        sweep.render(st, _current)
+        sweep.render(st, _current, scenario=scn)

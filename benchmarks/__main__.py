@@ -1,4 +1,4 @@
-"""`python -m benchmarks [core|app|scaling|panels]` (no argument: core and app). See benchmarks/__init__.py."""
+"""`python -m benchmarks [core|app|scaling|panels|budget]` (no argument: core and app). See benchmarks/__init__.py."""
 from __future__ import annotations
 
 import os
@@ -22,10 +22,11 @@ def _versions() -> str:
 
 def main(argv: list[str]) -> int:
     what = argv[0] if argv else "all"
-    if what not in ("all", "core", "app", "scaling", "panels"):
-        print(f"usage: python -m benchmarks [core|app|scaling|panels]  (got {what!r})", file=sys.stderr)
+    if what not in ("all", "core", "app", "scaling", "panels", "budget"):
+        print(f"usage: python -m benchmarks [core|app|scaling|panels|budget]  (got {what!r})",
+              file=sys.stderr)
         return 2
-    if what in ("scaling", "panels"):
+    if what in ("scaling", "panels", "budget"):
         __import__(f"benchmarks.{what}").__dict__[what].main()
         return 0
     print(f"Optimizer visualizer benchmarks — {_versions()}")

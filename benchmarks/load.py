@@ -29,6 +29,17 @@ gives the server CPUs of its own (the browsers get the rest). Streamlit's file w
 source file during the run breaks concurrent sessions (see README, "Deploying for a class"); keep it
 with `--watch-files`. The command exits non-zero only if the benchmark could not run at all (no
 Playwright, no Chromium, no healthy server).
+
+    python -m benchmarks.load --attack           # 5 sessions, without and then with an attacker
+
+With --attack the two phases are: N (default 5) sessions making their K changes, then the same with
+one more session, the attacker, that keeps opening the most expensive links the caps allow (12
+optimizers × 20,000 steps on a 500-character expression with the sweep tab at 64 × 64; logistic
+regression with minibatch 255 × 5,000 steps and a 64 × 64 sweep), takes every smaller run the page
+offers in their place and lets it finish, and at the end opens one more and closes its tab in the
+middle of the work. Printed: the others' p50/p95 rerun latencies with and without the attacker
+(target p95 ≤ 2×), and the server's CPU use in the seconds after the attacker left (target ~0).
+`--no-budget` runs the server without compute budgets (OPTVIZ_*_BUDGET=off), for comparison.
 """
 from __future__ import annotations
 
@@ -63,6 +74,7 @@ VIEWPORT = {"width": 1280, "height": 900}
 VERBOSE = False
 HEALTH_TIMEOUT = 10.0     # a load balancer would give up sooner (often 5 s)
 QUIET_MS = 300            # a rerun is over when the state has stayed notRunning this long
+AFTER_LEAVING = 8         # seconds of server CPU sampled after the attacker leaves
 
 # Recorded in every page from its first script: each change of the app's script state, with the
 # page's own clock, and the timestamp of the first trusted input event since the last `arm`.
@@ -154,7 +166,8 @@ def health(url: str, timeout: float = 5.0) -> str:
 class Server:
     """`streamlit run app.py` on 127.0.0.1:port; its output goes to a log file read at the end."""
 
-    def __init__(self, port: int, watch_files: bool = False, cpus: set[int] | None = None):
+    def __init__(self, port: int, watch_files: bool = False, cpus: set[int] | None = None,
+                 env: dict | None = None):
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         self.log = tempfile.NamedTemporaryFile("w+", prefix="streamlit-load-", suffix=".log",
@@ -165,7 +178,7 @@ class Server:
              "--browser.gatherUsageStats=false"]
             + ([] if watch_files else ["--server.fileWatcherType=none"]),
             cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
+            env={**os.environ, **(env or {})}, preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
 
     def wait_healthy(self, timeout: float = 90.0) -> None:
         deadline = time.monotonic() + timeout
@@ -403,6 +416,80 @@ def start_link(base: str, idx: int) -> str:
     return f"{base}/?x0={-1.5 + 0.02 * idx:.2f}&y0={2.0 - 0.01 * idx:.2f}"
 
 
+# ----------------------------------------------------------------------------------- attacker
+# The most expensive links the caps allow: 12 optimizers (MAX_RUNS) × 20,000 steps (MAX_STEPS) on a
+# 500-character expression (the length cap) of ~400 nodes (the node cap), the sweep tab at 64 × 64;
+# and the issue's logistic link (minibatch 255: the plain autograd path at every step).
+ATTACK_EXPR = "+".join(f"sin(x*{k}+y)*cos(y*{k}-x)" for k in range(1, 22))[:500].rstrip("+*-(")
+ATTACK_OPTS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "adamprox",
+               "adamax", "nadam", "radam", "amsgrad")
+OFFER = re.compile(r"^Run (it with|a [0-9]+ *× *[0-9]+)")
+
+
+def attack_links(base: str) -> list[str]:
+    from urllib.parse import urlencode
+    expr = ATTACK_EXPR
+    while expr.count("(") != expr.count(")"):            # cut inside a term: drop that term
+        expr = expr[:expr.rindex("+")]
+    custom = {"surface": "custom", "expr": expr, "opt": list(ATTACK_OPTS), "steps": "20000",
+              "sweep.n": "64"}
+    logistic = {"surface": "logistic", "batch": "255", "steps": "5000", "sweep.n": "64",
+                "opt": list(ATTACK_OPTS)}
+    return [f"{base}/?{urlencode(q, doseq=True)}" for q in (custom, logistic)]
+
+
+@dataclass
+class Attack:
+    opened: int = 0                       # expensive links opened
+    ready: list[float] = field(default_factory=list)      # goto → script done, seconds
+    offers: int = 0                       # smaller runs the page offered and the attacker took
+    offer_done: list[float] = field(default_factory=list)  # click → that run done, seconds
+    errors: list[str] = field(default_factory=list)
+    left_at: float | None = None          # perf_counter() when its tab closed
+
+
+async def attacker(browser, base: str, stop: asyncio.Event, att: Attack, timeout: float) -> None:
+    """Open the expensive links in turn, take every offer and let it run, until `stop`; then open
+    one more, take its offer, and close the tab a second into that work (the attacker leaves)."""
+    ctx = await browser.new_context(viewport=VIEWPORT)
+    page = await ctx.new_page()
+    page.set_default_timeout(timeout * 1000)
+    links, i = attack_links(base), 0
+
+    async def open_and_take(wait: bool):
+        nonlocal i
+        t0 = time.perf_counter()
+        await page.goto(links[i % len(links)], wait_until="commit")
+        i += 1
+        att.opened += 1
+        await page.wait_for_timeout(250)
+        await page.wait_for_selector(READY, state="attached")
+        att.ready.append(time.perf_counter() - t0)
+        for _ in range(2):                            # the race's offer, then the sweep's
+            offer = page.get_by_role("button", name=OFFER)
+            if not await offer.count():
+                return
+            t1 = time.perf_counter()
+            await offer.first.click()
+            att.offers += 1
+            if not wait:
+                await page.wait_for_timeout(1000)     # in the middle of the work
+                return
+            await page.wait_for_timeout(250)
+            await page.wait_for_selector(READY, state="attached")
+            att.offer_done.append(time.perf_counter() - t1)
+
+    try:
+        while not stop.is_set():
+            await open_and_take(wait=True)
+        await open_and_take(wait=False)
+    except Exception as e:
+        att.errors.append(f"attacker: {short(e)}")
+    finally:
+        await close(ctx)
+        att.left_at = time.perf_counter()
+
+
 # ------------------------------------------------------------------------------------ session
 async def drive(browser, base: str, idx: int, changes: int, start_gate: asyncio.Event | None,
                 loaded: callable, load_timeout: float, change_timeout: float) -> Session:
@@ -590,6 +677,7 @@ class Phase:
     browser_cpu: float = float("nan")                         # … Chromium, its pages, Playwright
     load_wall: float = float("nan")                           # until every page had loaded
     load_cpu: float = float("nan")                            # the server's CPU seconds until then
+    after_leaving: list[float] = field(default_factory=list)  # server CPU s per s, attacker gone
 
     def latencies(self, change: str | None = None) -> list[float]:
         return [x for s in self.sessions for n, x in s.latencies if change in (None, n)]
@@ -603,9 +691,16 @@ class Phase:
 
 
 async def phase(browser, server: Server, users: int, changes: int, load_timeout: float,
-                change_timeout: float) -> Phase:
-    """`users` sessions at once: all load (staggered by 50 ms), then all change together."""
+                change_timeout: float, attack: Attack | None = None) -> Phase:
+    """`users` sessions at once: all load (staggered by 50 ms), then all change together. With
+    `attack`, an attacker session starts first and leaves when the others are done; the server's
+    CPU is then sampled for AFTER_LEAVING seconds (Phase.after_leaving)."""
     ph, gate, stop = Phase(users), asyncio.Event(), asyncio.Event()
+    leave = asyncio.Event()
+    att_task = (asyncio.create_task(attacker(browser, server.url, leave, attack, change_timeout))
+                if attack is not None else None)
+    if att_task is not None:
+        await asyncio.sleep(3.0)             # the attacker's first link is in flight
     pending = [users]
 
     def loaded():
@@ -638,6 +733,15 @@ async def phase(browser, server: Server, users: int, changes: int, load_timeout:
             ph.sessions.append(s)
     ph.wall, ph.server_cpu = time.perf_counter() - t0, server.cpu() - cpu0
     ph.machine_cpu, ph.browser_cpu = machine_cpu() - mcpu0, tree.sample() - bcpu0
+    if att_task is not None:
+        leave.set()
+        await att_task
+        # the server's CPU use per second after the attacker's tab closed: [0, 1), [1, 2), …
+        c = [server.cpu()]
+        for k in range(AFTER_LEAVING):
+            await asyncio.sleep(max(0.0, attack.left_at + k + 1 - time.perf_counter()))
+            c.append(server.cpu())
+        ph.after_leaving = [b - a for a, b in zip(c, c[1:])]
     stop.set()
     await watcher
     return ph
@@ -721,6 +825,39 @@ def report(one: Phase, many: Phase, server_errs: list[str], changes: int, memory
     return len(errors)
 
 
+def attack_report(calm: Phase, attacked: Phase, att: Attack, server_errs: list[str]) -> int:
+    n, a, b = calm.users, calm.latencies(), attacked.latencies()
+    print(f"\n{n} sessions' reruns without and with one attacker session:")
+    rows = [("", "no attacker", "attacker", "ratio")]
+    for label, p in (("rerun latency p50", 50), ("rerun latency p95", 95)):
+        rows.append((label, fmt_s(pct(a, p)), fmt_s(pct(b, p)), fmt_ratio(pct(b, p), pct(a, p))))
+    rows.append(("rerun latency max", fmt_s(nmax(a)), fmt_s(nmax(b)), fmt_ratio(nmax(b), nmax(a))))
+    rows.append(("reruns measured", str(len(a)), str(len(b)), ""))
+    rows.append(("server CPU (phase)", f"{calm.server_cpu:.0f} s", f"{attacked.server_cpu:.0f} s",
+                 ""))
+    rows.append(("errors", str(len(calm.all_errors())), str(len(attacked.all_errors())), ""))
+    table(rows)
+    print(f"\ntarget: p95 with the attacker ≤ 2× without it: "
+          f"{fmt_ratio(pct(b, 95), pct(a, 95))}")
+    print(f"attacker: opened {att.opened} expensive links (goto → page done: p50 "
+          f"{fmt_s(pct(att.ready, 50))}, max {fmt_s(nmax(att.ready))}), took {att.offers} offered "
+          f"smaller runs (click → done: p50 {fmt_s(pct(att.offer_done, 50))}, max "
+          f"{fmt_s(nmax(att.offer_done))})")
+    cpu = attacked.after_leaving
+    if cpu:
+        print("server CPU after the attacker closed its tab in the middle of a run, per second "
+              "(CPU s / s): " + " ".join(f"{c:.2f}" for c in cpu))
+        late = cpu[5:] or cpu[-1:]
+        print(f"target ~0 from 5 s after it left: {statistics.mean(late):.2f} CPUs on average "
+              f"over seconds 5-{len(cpu)}")
+    errors = ([f"no attacker: {e}" for e in calm.all_errors()]
+              + [f"attacker phase: {e}" for e in attacked.all_errors()] + att.errors + server_errs)
+    print(f"\nERRORS: {len(errors)} (target 0)")
+    for e in errors[:60]:
+        print(f"  - {e}")
+    return len(errors)
+
+
 # ----------------------------------------------------------------------------------------- main
 class ProcessTree:
     """CPU seconds used by this process's descendants (Playwright's driver, Chromium and its pages),
@@ -781,7 +918,9 @@ async def run(args) -> int:
             return 2
         server_cpus = cpu_list(args.server_cpus)
         browser_cpus = (os.sched_getaffinity(0) - server_cpus) or None
-    server = Server(args.port or free_port(), args.watch_files, server_cpus)
+    att = Attack() if args.attack else None
+    env = {"OPTVIZ_RACE_BUDGET": "off", "OPTVIZ_SWEEP_BUDGET": "off"} if args.no_budget else None
+    server = Server(args.port or free_port(), args.watch_files, server_cpus, env)
     if browser_cpus:       # Playwright and Chromium, started from here on, inherit it
         os.sched_setaffinity(0, browser_cpus)
     SHOTS.append(Path(tempfile.mkdtemp(prefix="load-failures-")))
@@ -795,8 +934,11 @@ async def run(args) -> int:
         placement = ("runs on the same machine as the server" if not server_cpus else
                      f"is pinned to CPUs {sorted(browser_cpus or [])}, the server to CPUs "
                      f"{sorted(server_cpus)}")
-        print(f"Load benchmark: {APP.name} on {server.url} — 1 user, then {args.users} "
-              f"concurrent sessions × {args.changes} control changes")
+        print(f"Load benchmark: {APP.name} on {server.url} — "
+              + (f"{args.users} concurrent sessions × {args.changes} control changes, without "
+                 f"and then with an attacker session" if att else
+                 f"1 user, then {args.users} concurrent sessions × {args.changes} control changes")
+              + (" (compute budgets off)" if args.no_budget else ""))
         print(f"Python {platform.python_version()}, Streamlit {streamlit.__version__}, "
               f"{os.cpu_count()} CPUs; Chromium ({CHROMIUM}, one context per session) {placement}; "
               f"Streamlit's file watcher "
@@ -804,16 +946,19 @@ async def run(args) -> int:
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
-                print(f"\nphase 1: a single user, {args.changes} changes …", flush=True)
-                one = await phase(browser, server, 1, args.changes, args.load_timeout, args.timeout)
+                first = args.users if att else 1
+                print(f"\nphase 1: {first} session(s) × {args.changes} changes"
+                      + (", no attacker" if att else "") + " …", flush=True)
+                one = await phase(browser, server, first, args.changes, args.load_timeout,
+                                  args.timeout)
                 if not one.loads():
                     print("cannot run: the page never loaded for the single user: "
                           + "; ".join(one.all_errors()), file=sys.stderr)
                     return 2
-                print(f"phase 2: {args.users} concurrent sessions × {args.changes} changes …",
-                      flush=True)
+                print(f"phase 2: {args.users} concurrent sessions × {args.changes} changes"
+                      + (" and an attacker session" if att else "") + " …", flush=True)
                 many = await phase(browser, server, args.users, args.changes, args.load_timeout,
-                                   args.timeout)
+                                   args.timeout, attack=att)
             finally:
                 try:
                     await asyncio.wait_for(browser.close(), 60)
@@ -825,7 +970,10 @@ async def run(args) -> int:
             many.errors.append(f"health check after the run: {answer[:200]}")
     finally:
         server.stop()
-    report(one, many, server.server_errors(), args.changes, memory)
+    if att:
+        attack_report(one, many, att, server.server_errors())
+    else:
+        report(one, many, server.server_errors(), args.changes, memory)
     shots = sorted(SHOTS[0].iterdir())
     print(f"\ntotal wall time: {time.perf_counter() - t_total:.1f} s  "
           f"(server log: {server.log.name}"
@@ -863,7 +1011,13 @@ def main(argv: list[str] | None = None) -> int:
                     help="pin the server to these CPUs (e.g. 1 or 0-3) and the browsers to the "
                          "others, so the pages' own work does not slow the server (Linux)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every change as it ends")
+    ap.add_argument("--attack", action="store_true",
+                    help="N sessions without, then with an attacker session (default N = 5)")
+    ap.add_argument("--no-budget", action="store_true",
+                    help="run the server without compute budgets (for comparison)")
     args = ap.parse_args(argv)
+    if args.attack and "--users" not in " ".join(argv if argv is not None else sys.argv):
+        args.users = 5
     if args.users < 1 or args.changes < 1:
         ap.error("--users and --changes must be at least 1")
     global VERBOSE

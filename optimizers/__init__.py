@@ -8,9 +8,9 @@
 from .registry import (ENTRY_POINT_GROUP, REGISTRY, SCHEDULE_HPARAMS, HParam, Optimizer,
                        OptimizerSpec, get, lr_hparam, lr_step_bound, max_step_bound, names, register,
                        spec, unregister)
-from .runner import MAX_STEPS, Trajectory, run
+from .runner import MAX_STEPS, Cancelled, Trajectory, run
 from .schedules import SCHEDULES
 
-__all__ = ["REGISTRY", "ENTRY_POINT_GROUP", "HParam", "Optimizer", "OptimizerSpec", "Trajectory",
-           "SCHEDULES", "SCHEDULE_HPARAMS", "MAX_STEPS", "get", "lr_hparam", "lr_step_bound",
-           "max_step_bound", "names", "register", "run", "spec", "unregister"]
+__all__ = ["REGISTRY", "ENTRY_POINT_GROUP", "Cancelled", "HParam", "Optimizer", "OptimizerSpec",
+           "Trajectory", "SCHEDULES", "SCHEDULE_HPARAMS", "MAX_STEPS", "get", "lr_hparam",
+           "lr_step_bound", "max_step_bound", "names", "register", "run", "spec", "unregister"]

@@ -3,9 +3,14 @@
 All rows (optimizers × start points × sweep cells) form one (N, 2) array; each step makes ONE
 gradient call for the whole batch, then every optimizer updates its own slice of rows. A row that
 leaves the surface's bound or becomes non-finite is diverged: from that step on it is NaN (which
-costs nothing: NaN rows stay NaN), and `diverged_at` records the step. The check is one |θ| and
-one max every CHECK_EVERY steps; finding which rows died runs only when that max says something
-did. NumPy warnings are silenced for the whole loop, so a diverging run prints nothing.
+costs nothing: NaN rows stay NaN), and `diverged_at` records the step. A row whose f(θ_k) is not
+finite (NaN or ±inf: θ_k is outside f's domain) is diverged at step k in the same way. The check is a
+max and a min of θ and of f every CHECK_EVERY steps; finding which rows died runs only when those say
+something did. Once every row is dead the run stops (the rest is NaN anyway). NumPy warnings are
+silenced for the whole loop, so a diverging run prints nothing.
+
+`should_stop`, if given, is called once per step (a Python call: ~0.1 µs against a step's ≥ 25 µs);
+when it returns true the run raises `Cancelled` and records nothing.
 """
 from __future__ import annotations
 
@@ -29,6 +34,14 @@ MAX_CELLS = 10_000_000        # run-steps per call: ≤ 0.72 GB recorded, 1-2 s;
 # (masked afterwards), and one max + min over a block is cheaper than a look per step.
 CHECK_EVERY = 8
 _BYTES_PER_CELL = {True: 72, False: 40}   # full recording with / without the Adam diagnostics
+
+
+class Cancelled(Exception):
+    """The run's `should_stop` check said stop: nothing was recorded."""
+
+    def __init__(self, step: int, steps: int):
+        super().__init__(f"run cancelled at step {step} of {steps}")
+        self.step, self.steps = step, steps
 
 
 @dataclass
@@ -101,7 +114,7 @@ def _rows_for(opt: Optimizer, starts: np.ndarray) -> tuple[np.ndarray, dict]:
 
 
 def run(optimizer, surface, start=None, steps: int = 500, seed: int = 0, diagnostics: bool = True,
-        record_grads: bool = True):
+        record_grads: bool = True, should_stop=None):
     """Run one optimizer (or a list, in one batched loop) on `surface` for `steps` updates.
 
     optimizer: an Optimizer, a registry name, or a list of them (a list in, a list out).
@@ -110,6 +123,8 @@ def run(optimizer, surface, start=None, steps: int = 500, seed: int = 0, diagnos
     record_grads: keep the gradient of every step in `Trajectory.grads`; False leaves it None and
         saves 40% of the memory and of the time spent writing it (a sweep that needs only the
         paths and the losses).
+    should_stop: a callable with no arguments, called once per step; a true answer raises
+        `Cancelled` (a closed browser tab or a newer request no longer wants this run).
     """
     single = not isinstance(optimizer, (list, tuple))
     opts = [get(o) if isinstance(o, str) else o for o in ([optimizer] if single else optimizer)]
@@ -167,12 +182,14 @@ def run(optimizer, surface, start=None, steps: int = 500, seed: int = 0, diagnos
     first = np.full(N, -1)               # the step at which each row died (-1: alive)
     with np.errstate(all="ignore"):
         states = [opt.spec.init(theta[a:b], hp) for opt, hp, (a, b, _) in zip(opts, hps, blocks)]
-        dead = _check(points[:1], 0, bound, first, np.empty(0, dtype=np.intp))
-        checked = 0                      # the last step checked
         losses[0], g = oracle(points[0], 0)
         if record_grads:
             grads[0] = g
-        for t in range(1, steps + 1):
+        dead = _check(points[:1], losses[:1], 0, bound, first, np.empty(0, dtype=np.intp))
+        checked = 0                      # the last step checked
+        for t in range(1, steps + 1 if dead.size < N else 1):   # all dead at the start: no steps
+            if should_stop is not None and should_stop():
+                raise Cancelled(t - 1, steps)
             prev, new = points[t - 1], points[t]
             for i, (update, hp, eta, gam, rows, whole, diag, ctx, needs) in enumerate(plan):
                 ctx.eta = eta[t - 1]
@@ -185,12 +202,15 @@ def run(optimizer, surface, start=None, steps: int = 500, seed: int = 0, diagnos
                     new[rows], states[i] = update(g[rows], states[i], prev[rows], t, hp, ctx)
                 if diag:
                     m_hat[t, rows], v_hat[t, rows] = states[i]["m_hat"], states[i]["v_hat_sqrt"]
-            if t - checked == CHECK_EVERY or t == steps:
-                dead = _check(points[checked + 1:t + 1], checked + 1, bound, first, dead)
-                checked = t
             losses[t], g = oracle(new, t)
             if record_grads:
                 grads[t] = g
+            if t - checked == CHECK_EVERY or t == steps:
+                dead = _check(points[checked + 1:t + 1], losses[checked + 1:t + 1], checked + 1,
+                              bound, first, dead)
+                checked = t
+                if dead.size == N:       # every row is dead: the rest would be NaN
+                    break
 
     if dead.size:   # a dead row's θ is NaN from `first` on; its losses, gradients, diagnostics too
         after = np.arange(steps + 1)[:, None] >= np.where(first >= 0, first, steps + 1)
@@ -238,23 +258,30 @@ def _record_buffer(steps: int, N: int) -> np.ndarray:
     return np.empty((steps + 1, 2, N)).transpose(0, 2, 1)
 
 
-def _check(block: np.ndarray, t0: int, bound: float, first: np.ndarray, dead: np.ndarray) -> np.ndarray:
-    """Find the rows that left the bound or became non-finite in θ_t0 … θ_t (`block`), note in
-    `first` the step each died, and NaN its latest θ so that it stays NaN. Returns all dead rows.
+def _check(block: np.ndarray, fblock: np.ndarray, t0: int, bound: float, first: np.ndarray,
+           dead: np.ndarray) -> np.ndarray:
+    """Find the rows that left the bound or became non-finite in θ_t0 … θ_t (`block`), or whose f
+    is not finite there (`fblock`), note in `first` the step each died, and NaN its latest θ so
+    that it stays NaN. Returns all dead rows.
 
-    The common case costs one max and one min over the block; once rows have died, one |θ| and one
-    max with the dead rows left out, so one dead row does not slow every later check.
+    The common case costs a max and a min over each block; once rows have died, one |θ|, one
+    isfinite(f) and one max with the dead rows left out, so one dead row does not slow every later
+    check.
     """
     if dead.size:
         mag = np.abs(block)
         mag[:, dead] = 0.0
-        if mag.max() <= bound:           # NaN fails the comparison too
+        fin = np.isfinite(fblock)
+        fin[:, dead] = True
+        if mag.max() <= bound and fin.all():           # NaN fails the comparison too
             return dead
-    elif block.max() <= bound and block.min() >= -bound:     # two passes, no temporary
+    elif (block.max() <= bound and block.min() >= -bound          # no temporaries
+          and fblock.max() < np.inf and fblock.min() > -np.inf):
         return dead
     else:
         mag = np.abs(block)
-    bad = ~((mag[..., 0] <= bound) & (mag[..., 1] <= bound))          # (steps in block, rows)
+        fin = np.isfinite(fblock)
+    bad = ~((mag[..., 0] <= bound) & (mag[..., 1] <= bound) & fin)   # (steps in block, rows)
     rows = np.flatnonzero(bad.any(axis=0))
     first[rows] = t0 + bad[:, rows].argmax(axis=0)
     block[-1, rows] = np.nan

@@ -14,8 +14,10 @@ string that was passed to :func:`parse`; messages print it 1-based as
 Allowed:
     numbers     int / float literals, at most ``MAX_LITERAL`` in magnitude
     names       x, y, pi, e
-    operators   + - * / ** (binary), - + (unary); a constant exponent is
-                bounded by ``MAX_EXPONENT``
+    operators   + - * / ** (binary), - + (unary); an exponent that is constant
+                as a function (``2``, ``2**3``, but also ``y*0+7`` or ``x-x+7``)
+                is bounded by ``MAX_EXPONENT``, one that varies by
+                ``MAX_VARIABLE_EXPONENT`` on the square ``SAMPLE_BOX``
     calls       the functions in ``FUNCTIONS``, positional arguments only
 
 Refused before the parser runs: empty text, more than ``MAX_LENGTH``
@@ -46,6 +48,16 @@ MAX_NODES = 400  # expression nodes in the syntax tree
 MAX_DEPTH = 40  # nesting levels (a flat chain like a+b+c+d counts once)
 MAX_LITERAL = 1e12  # largest magnitude of a number literal
 MAX_EXPONENT = 100.0  # largest magnitude of a constant exponent in a ** p
+# A variable exponent is sampled on this square (the default window of a typed surface) and may not
+# exceed MAX_VARIABLE_EXPONENT there: beyond it a ** p is 0 or inf almost everywhere (x**1000
+# overflows for |x| > 2.03), as x**(abs(y)*1e12) is. Samples: a 13 × 13 grid and 64 fixed points off
+# it (so sin(pi*x)*0 + ... cannot hide behind the grid's half-integers).
+MAX_VARIABLE_EXPONENT = 1e4
+SAMPLE_BOX = 3.0
+_G = np.linspace(-SAMPLE_BOX, SAMPLE_BOX, 13)
+_OFF = np.random.default_rng(14).uniform(-SAMPLE_BOX, SAMPLE_BOX, (2, 64))
+_SAMPLE_X = np.concatenate([np.repeat(_G, 13), _OFF[0]])
+_SAMPLE_Y = np.concatenate([np.tile(_G, 13), _OFF[1]])
 
 VARIABLES = ("x", "y")
 CONSTANTS = {"pi": math.pi, "e": math.e}
@@ -508,25 +520,50 @@ class _Compiler:
         if op is not ast.Pow:  # unknown future operator
             self.fail("this operator is not allowed", at, "use + - * / **")
         right = self.visit(node.right)
-        if not right.uses:
-            # Constant exponent (literal or e.g. 2**2**2**2): bound it so that
-            # nothing like x**1000000 or 2**65536 gets through.
-            with np.errstate(all="ignore"):
-                p = float(right.fn(0.0, 0.0))
+        self.check_exponent(node.right, right)
+        return _apply(anp.power, [left, right])
+
+    def check_exponent(self, node: ast.AST, right: _Compiled) -> None:
+        """Bound the exponent p of a ** p, so that nothing like x**1000000 or 2**65536 gets through,
+        also dressed up as a function of x and y (x**(y*0+1000000), 2**(x-x+65536)).
+
+        A subtree that does not use x or y is one number. One that does is evaluated on the sample
+        points: the same value at every one of them makes it constant as a function (x - x,
+        y*0 + 7) and it is bounded like a literal; otherwise its largest finite magnitude there
+        must stay within MAX_VARIABLE_EXPONENT.
+        """
+        with np.errstate(all="ignore"):
+            if right.uses:
+                vals = np.broadcast_to(np.asarray(right.fn(_SAMPLE_X, _SAMPLE_Y), dtype=float),
+                                       _SAMPLE_X.shape)
+            else:
+                vals = np.array([float(right.fn(0.0, 0.0))])
+        shown = self.snippet(node)
+        constant = bool(np.all(vals == vals[0])) or (not right.uses and not np.isfinite(vals[0]))
+        if constant:
+            p = float(vals[0])
             if not math.isfinite(p):
-                self.fail(f"exponent '{self.snippet(node.right)}' is not a finite number", node.right.col_offset)
+                self.fail(f"exponent '{shown}' is not a finite number", node.col_offset)
             if abs(p) > MAX_EXPONENT:
-                shown = self.snippet(node.right)
-                literal = isinstance(node.right, ast.Constant) or (
-                    isinstance(node.right, ast.UnaryOp) and isinstance(node.right.operand, ast.Constant)
+                literal = isinstance(node, ast.Constant) or (
+                    isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant)
                 )
-                value = "" if literal else f" (= {_fmt(p)})"
+                value = "" if literal else f" (= {_fmt(p)}{', the same for every x and y' if right.uses else ''})"
                 self.fail(
                     f"exponent '{shown}'{value} is too large",
-                    node.right.col_offset,
+                    node.col_offset,
                     f"the limit is {_fmt(MAX_EXPONENT)} in magnitude",
                 )
-        return _apply(anp.power, [left, right])
+            return
+        finite = np.abs(vals[np.isfinite(vals)])
+        if finite.size and finite.max() > MAX_VARIABLE_EXPONENT:
+            b = _fmt(SAMPLE_BOX)
+            self.fail(
+                f"exponent '{shown}' reaches {_fmt(float(finite.max()))} in magnitude for "
+                f"-{b} ≤ x, y ≤ {b}",
+                node.col_offset,
+                f"the limit for an exponent that varies is {_fmt(MAX_VARIABLE_EXPONENT)}",
+            )
 
     def visit_call(self, node: ast.Call) -> _Compiled:
         func = node.func

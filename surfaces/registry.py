@@ -118,7 +118,8 @@ class Surface:
         if not self.minima:
             return np.full(np.shape(P)[:-1], np.nan)
         M = np.asarray(self.minima, dtype=np.float64)
-        d = np.linalg.norm(np.asarray(P)[..., None, :] - M, axis=-1)
+        D = np.asarray(P, dtype=np.float64)[..., None, :] - M
+        d = np.hypot(D[..., 0], D[..., 1])       # no overflow for any finite difference
         return d.min(axis=-1)
 
 

@@ -266,8 +266,9 @@ def test_sweep_tab_names_bad_link_values():
     at = _app({"steps": "50", "sweep.n": "500", "sweep.x": "nope"})
     at.run()
     assert not at.exception
-    text = " ".join(w.value for w in at.warning)
+    text = " ".join(w.value for w in at.warning).replace("\\", "")     # as read on screen
     assert "sweep.n" in text and "sweep.x" in text
+    assert len([w for w in at.warning if "sweep" in w.value]) == 1        # one warning, both named
 
 
 def test_the_shared_result_cache_is_a_locked_lru():

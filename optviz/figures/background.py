@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,26 +64,44 @@ def undefined_share(field: Field) -> float:
 def height(field: Field, f: np.ndarray | None = None) -> np.ndarray:
     """What the bands and the 3-D view show for values f (default: the field's own):
     log10(f − f* + δ) on surfaces with log-spaced levels, f itself otherwise. δ is 10⁻⁵ of the
-    window's (99th-percentile) height, so the minimum itself sits a few bands below the floor."""
+    window's (99th-percentile) height, so the minimum itself sits a few bands below the floor.
+    f − f* beyond the float range (f near +1e308, f* near −1e308) counts as the largest float."""
     f = field.f if f is None else f
     if not field.log:
         return f
-    gap = field.f - field.f_star
-    finite = gap[np.isfinite(gap)]
-    top = float(np.percentile(finite, 99)) if finite.size else 1.0
+    with np.errstate(over="ignore"):
+        gap = np.minimum(field.f - field.f_star, np.finfo(float).max)
+    g, scale = tame(gap[np.isfinite(gap)])
+    top = float(np.percentile(g, 99)) * scale if g.size else 1.0
     delta = max(top * 1e-5, 1e-300)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.log10(np.maximum(f - field.f_star, 0.0) + delta)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        return np.log10(np.minimum(np.maximum(f - field.f_star, 0.0), np.finfo(float).max) + delta)
+
+
+def tame(z: np.ndarray) -> tuple[np.ndarray, float]:
+    """(z / s, s) with s a power of two that brings the largest finite |z| to at most 2**1020, so
+    that differences of any two values (percentiles, level spacing, interpolation) cannot
+    overflow; s = 1 for every ordinary surface. Dividing by a power of two is exact, so the order
+    of the values, and so the bands, are unchanged."""
+    z = np.asarray(z, dtype=float)
+    finite = np.abs(z[np.isfinite(z)])
+    top = float(finite.max()) if finite.size else 0.0
+    if top <= 2.0 ** 1020:
+        return z, 1.0
+    e = math.frexp(top)[1] - 1020
+    return np.ldexp(z, -e), 2.0 ** e
 
 
 def levels(z: np.ndarray, n: int = LEVELS) -> np.ndarray:
+    """n evenly spaced level values over the 0.5 … 99.5th percentile of the finite z."""
+    z, scale = tame(z)
     finite = z[np.isfinite(z)]
     if finite.size == 0:
         return np.linspace(0.0, 1.0, n)
     lo, hi = np.percentile(finite, [0.5, 99.5])
     if not hi > lo:
         hi = lo + 1.0
-    return np.linspace(lo, hi, n)
+    return np.linspace(lo, hi, n) * scale
 
 
 def _upsample(z: np.ndarray, size: int) -> np.ndarray:
@@ -106,7 +125,7 @@ def _palette(n: int) -> np.ndarray:
 
 
 def banded_png(field: Field, size: int = IMAGE, n_levels: int = LEVELS) -> bytes:
-    z = height(field)
+    z = tame(height(field))[0]      # the same bands, and no overflow in the arithmetic below
     edges = levels(z, n_levels)
     big = _upsample(np.where(np.isfinite(z), z, np.nan), size)
     band = np.clip(np.searchsorted(edges, big), 0, n_levels - 1)

@@ -85,7 +85,7 @@ def diagnostics_figure(s: Scenario, trajectories: dict, normalise_steps: bool = 
         data.append({**common, "name": r.label, "showlegend": True, "y": f4(_positive(loss[idx])),
                      "line": {"color": color, "dash": dash, "width": 2},
                      **_ax("loss")})
-        g = np.linalg.norm(tr.grads, axis=1)
+        g = np.hypot(tr.grads[:, 0], tr.grads[:, 1])      # no overflow for |g| beyond 1e154
         data.append({**common, "name": r.label, "showlegend": False, "y": f4(_positive(g[idx])),
                      "line": {"color": color, "dash": dash, "width": 2}, **_ax("grad")})
         d = tr.deltas

@@ -14,17 +14,24 @@ import numpy as np
 import plotly.graph_objects as go
 
 
+_F32_MAX = float(np.finfo(np.float32).max)
+
+
 def f4(a) -> dict:
-    """A float32 typed array in plotly.js's base64 form (half the bytes of float64 JSON text)."""
-    with np.errstate(over="ignore"):          # beyond float32's range is drawn as ±inf: off the chart
-        a = np.ascontiguousarray(np.asarray(a, dtype=np.float32).ravel())
+    """A float32 typed array in plotly.js's base64 form (half the bytes of float64 JSON text);
+    float64 ("f8") when a finite value lies beyond float32's range (3.4e38), which float32 would
+    turn into ±inf (a gradient of 1e158 would vanish from its log axis)."""
+    a = np.asarray(a, dtype=np.float64).ravel()
+    finite = a[np.isfinite(a)]
+    if finite.size and max(finite.max(), -finite.min()) > _F32_MAX:
+        return {"dtype": "f8", "bdata": base64.b64encode(np.ascontiguousarray(a).tobytes()).decode("ascii")}
+    a = np.ascontiguousarray(a.astype(np.float32))
     return {"dtype": "f4", "bdata": base64.b64encode(a.tobytes()).decode("ascii")}
 
 
 def f4_2d(a) -> dict:
-    """A 2-D float32 typed array (plotly.js reads the `shape`): surface and heatmap z."""
-    with np.errstate(over="ignore"):
-        a = np.ascontiguousarray(np.asarray(a, dtype=np.float32))
+    """A 2-D typed array (plotly.js reads the `shape`): surface and heatmap z; float32 as f4."""
+    a = np.asarray(a, dtype=np.float64)
     return {**f4(a), "shape": f"{a.shape[0]}, {a.shape[1]}"}
 
 

@@ -23,6 +23,7 @@ def surface_figure(s: Scenario, trajectories: dict, field: background.Field | No
     step = max(1, len(field.x) // GRID)
     x, y = field.x[::step], field.y[::step]
     z = background.height(field)[::step, ::step]
+    z, power = _in_float32(z)
     finite = z[np.isfinite(z)]
     zmin, zmax = (float(finite.min()), float(np.percentile(finite, 99.5))) if finite.size else (0.0, 1.0)
     lift = 0.01 * (zmax - zmin)
@@ -44,12 +45,14 @@ def surface_figure(s: Scenario, trajectories: dict, field: background.Field | No
         L = tr.losses[::k]
         (xa, xb), (ya, yb) = surface.window
         inside = (P[:, 0] >= xa) & (P[:, 0] <= xb) & (P[:, 1] >= ya) & (P[:, 1] <= yb)
-        zz = np.where(inside, np.clip(background.height(field, L), zmin, zmax) + lift, np.nan)
+        with np.errstate(invalid="ignore"):
+            h = background.height(field, L) / 10.0 ** power
+        zz = np.where(inside, np.clip(h, zmin, zmax) + lift, np.nan)
         color = style.run_color(r.key)
         data.append({"type": "scatter3d", "mode": "lines", "x": f4(P[:, 0]), "y": f4(P[:, 1]),
                      "z": f4(zz), "name": r.label, "line": {"color": color, "width": 6},
                      "hovertemplate": f"{r.label}<br>(%{{x:.3g}}, %{{y:.3g}})<extra></extra>"})
-    zlabel = "log₁₀(f − f*)" if field.log else "f"
+    zlabel = "log₁₀(f − f*)" if field.log else "f" if not power else f"f / 1e{power}"
     layout = {
         "height": 680 if s.view != "present" else 820, "margin": {"l": 0, "r": 0, "t": 10, "b": 0},
         "font": {"size": typo.base, "family": "Inter, 'Source Sans Pro', Arial, sans-serif"},
@@ -61,3 +64,14 @@ def surface_figure(s: Scenario, trajectories: dict, field: background.Field | No
         "legend": {"x": 0, "y": 1, "bgcolor": "rgba(255,255,255,0.8)"},
     }
     return Prebuilt({"data": data, "layout": layout})
+
+
+def _in_float32(z: np.ndarray) -> tuple[np.ndarray, int]:
+    """(z / 10^k, k): heights travel as float32 (±3.4e38), so a surface whose f spans further
+    (1e300·sin(3x)) is drawn in units of 10^k, named on the axis; k = 0 for every usual surface."""
+    finite = np.abs(z[np.isfinite(z)])
+    top = float(finite.max()) if finite.size else 0.0
+    if top <= 1e30:
+        return z, 0
+    k = int(np.floor(np.log10(top)))
+    return z / 10.0 ** k, k

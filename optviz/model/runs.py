@@ -11,12 +11,14 @@ import threading
 from collections import OrderedDict
 
 import optimizers
+from optimizers import budget as cost
 
 from .scenario import Run, Scenario, make_optimizer
 
 # Rows kept across all cached trajectories: each row is ~72 bytes (points, losses, gradients and
 # the Adam moments), so this holds ~150 MB at most.
 MAX_CACHED_ROWS = 2_000_000
+OFFER_SHARE = 0.7       # a smaller scenario offered instead of one over budget aims at 70% of it
 
 
 class RunCache:
@@ -26,13 +28,23 @@ class RunCache:
         self._rows = 0
         self._lock = threading.Lock()
         self.computed = 0           # runs computed so far (tests check that hits cost nothing)
+        self._refused: OrderedDict[tuple, tuple] = OrderedDict()   # probed, too costly: (est, offer)
 
     @staticmethod
     def key(s: Scenario, run: Run) -> tuple:
         return (s.surface, s.params, s.expr, run.name, run.hp, s.x0, s.y0, s.steps, s.seed)
 
-    def trajectories(self, s: Scenario) -> dict[str, optimizers.Trajectory]:
-        """{run key: Trajectory} for every run of `s` whose hyperparameters are valid."""
+    def trajectories(self, s: Scenario, budget: float | None = None,
+                     should_stop=None) -> dict[str, optimizers.Trajectory]:
+        """{run key: Trajectory} for every run of `s` whose hyperparameters are valid.
+
+        budget: CPU seconds the runs still missing may cost; a probe of a few steps estimates it
+            first, and above it `optimizers.budget.OverBudget` is raised instead of running; its
+            `offer` is the most steps at which the whole scenario fits in OFFER_SHARE of the
+            budget (a probe's estimate varies by ±30% on a busy machine), or None. A refusal is
+            remembered, so a rerun of the same scenario costs no second probe.
+        should_stop: handed to the runner (raises optimizers.Cancelled when it fires).
+        """
         bad = s.problems()
         runs = [r for r in s.runs if r.key not in bad]
         out, missing = {}, []
@@ -46,8 +58,11 @@ class RunCache:
                     out[r.key] = tr
         if missing:
             surface = s.build_surface()
-            trs = optimizers.run([make_optimizer(r) for r in missing], surface, start=s.start,
-                                 steps=s.steps, seed=s.seed, diagnostics=True)
+            opts = [make_optimizer(r) for r in missing]
+            if budget is not None:
+                self._within(budget, s, runs, missing, opts, surface, should_stop)
+            trs = optimizers.run(opts, surface, start=s.start, steps=s.steps, seed=s.seed,
+                                 diagnostics=True, should_stop=should_stop)
             with self._lock:
                 self.computed += len(missing)
                 for r, tr in zip(missing, trs):
@@ -59,6 +74,25 @@ class RunCache:
                 self._evict()
         return {r.key: out[r.key] for r in runs}
 
+    def _within(self, budget, s, runs, missing, opts, surface, should_stop) -> None:
+        key = (budget,) + tuple(self.key(s, r) for r in missing)
+        with self._lock:
+            refused = self._refused.get(key)
+        if refused is None:
+            est = cost.estimate(opts, surface, start=s.start, steps=s.steps, seed=s.seed,
+                                diagnostics=True, should_stop=should_stop, budget=budget)
+            if est.seconds <= budget:
+                return
+            whole = est if len(missing) == len(runs) else cost.estimate(
+                [make_optimizer(r) for r in runs], surface, start=s.start, steps=s.steps,
+                seed=s.seed, diagnostics=True, should_stop=should_stop)
+            refused = (est, whole.max_steps(OFFER_SHARE * budget) or None)
+            with self._lock:
+                self._refused[key] = refused
+                while len(self._refused) > 64:
+                    self._refused.popitem(last=False)
+        raise cost.OverBudget(refused[0], budget, offer=refused[1])
+
     def _evict(self):
         while self._rows > self.max_rows and len(self._store) > 1:
             _, tr = self._store.popitem(last=False)
@@ -67,4 +101,6 @@ class RunCache:
     def clear(self):
         with self._lock:
             self._store.clear()
+            self._refused.clear()
             self._rows = 0
+

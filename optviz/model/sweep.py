@@ -45,6 +45,8 @@ METRIC_TITLES = {"final_loss": "final loss f − f*", "steps_to": "steps to f �
 N_CHOICES = (8, 16, 24, 32, 48, 64)
 # the last grids computed, shared by every session (a grid is a few MB: n² final points and metrics)
 RESULTS = LockedLRU(max_entries=6)
+OFFER_SHARE = 0.7               # an offered smaller grid aims at 70% of the budget
+PROBE_CELLS = 1024              # cells the cost probe runs (a 64 × 64 grid is probed on a quarter)
 
 
 # ---------------------------------------------------------------------------------- axes
@@ -140,17 +142,8 @@ class SweepResult:
         raise ValueError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
 
 
-def sweep_grid(opt_name: str, x_hp: str, x_range, x_log: bool, y_hp: str, y_range, y_log: bool,
-               n: int, surface, start, steps: int, seed: int = 0, fixed_hp: Mapping | None = None,
-               *, tol: float = 1e-6, chunks: int | None = None,
-               progress: Callable[[float], None] | None = None) -> SweepResult:
-    """Run `opt_name` on `surface` for every (x, y) of an n × n grid in one batched run.
-
-    x_range, y_range: (min, max), inclusive. fixed_hp: the optimizer's other hyperparameters
-    (registry defaults for the rest). chunks: row-chunks (None: one call unless the grid exceeds
-    CHUNK_CELLS run-steps); progress(fraction) is called after each chunk.
-    Raises ValueError (with the reason) for anything out of range or too large.
-    """
+def _prepare(opt_name, x_hp, x_range, x_log, y_hp, y_range, y_log, n, start, steps, fixed_hp, tol):
+    """Validated (n, steps, x values, y values, fixed hyperparameters, start) of a sweep."""
     spec = optimizers.spec(opt_name)
     names = {h.name for h in spec.hparams}
     for hp in (x_hp, y_hp):
@@ -176,7 +169,24 @@ def sweep_grid(opt_name: str, x_hp: str, x_range, x_log: bool, y_hp: str, y_rang
     start = np.asarray(start, dtype=np.float64)
     if start.shape != (2,):
         raise ValueError(f"start must be a point (x, y), got shape {start.shape}")
+    return n, steps, xs, ys, fixed, start
 
+
+def sweep_grid(opt_name: str, x_hp: str, x_range, x_log: bool, y_hp: str, y_range, y_log: bool,
+               n: int, surface, start, steps: int, seed: int = 0, fixed_hp: Mapping | None = None,
+               *, tol: float = 1e-6, chunks: int | None = None,
+               progress: Callable[[float], None] | None = None,
+               should_stop: Callable[[], bool] | None = None) -> SweepResult:
+    """Run `opt_name` on `surface` for every (x, y) of an n × n grid in one batched run.
+
+    x_range, y_range: (min, max), inclusive. fixed_hp: the optimizer's other hyperparameters
+    (registry defaults for the rest). chunks: row-chunks (None: one call unless the grid exceeds
+    CHUNK_CELLS run-steps); progress(fraction) is called after each chunk.
+    Raises ValueError (with the reason) for anything out of range or too large; should_stop goes
+    to the runner (optimizers.Cancelled when it fires).
+    """
+    n, steps, xs, ys, fixed, start = _prepare(opt_name, x_hp, x_range, x_log, y_hp, y_range, y_log,
+                                              n, start, steps, fixed_hp, tol)
     total = n * n * (steps + 1)
     if chunks is None:
         chunks = max(1, math.ceil(total / CHUNK_CELLS))
@@ -195,8 +205,10 @@ def sweep_grid(opt_name: str, x_hp: str, x_range, x_log: bool, y_hp: str, y_rang
         X = np.tile(xs, rows)                      # row-major: cell (i, j) is row i*n + j
         Y = np.repeat(ys[a:b], n)
         opt = optimizers.get(opt_name, **{**fixed, x_hp: X, y_hp: Y})
-        tr = optimizers.run(opt, surface, start=start, steps=steps, seed=seed, diagnostics=False)
-        final_loss[a:b] = (tr.losses[-1] - f_star).reshape(rows, n)
+        tr = optimizers.run(opt, surface, start=start, steps=steps, seed=seed, diagnostics=False,
+                            should_stop=should_stop)
+        with np.errstate(over="ignore"):              # f and f* near ∓1e308: +inf, drawn as such
+            final_loss[a:b] = (tr.losses[-1] - f_star).reshape(rows, n)
         steps_to[a:b] = np.asarray(tr.steps_to(tol)).reshape(rows, n)
         diverged_at[a:b] = np.asarray(tr.diverged_at).reshape(rows, n)
         final_points[a:b] = tr.points[-1].reshape(rows, n, 2)
@@ -207,6 +219,47 @@ def sweep_grid(opt_name: str, x_hp: str, x_range, x_log: bool, y_hp: str, y_rang
                        (float(start[0]), float(start[1])), steps, int(seed), fixed, float(tol),
                        final_loss, steps_to, diverged_at, final_points,
                        seconds=time.perf_counter() - t0, chunks=chunks)
+
+
+def sweep_cost(opt_name: str, x_hp: str, x_range, x_log: bool, y_hp: str, y_range, y_log: bool,
+               n: int, surface, start, steps: int, seed: int = 0, fixed_hp: Mapping | None = None,
+               *, tol: float = 1e-6, should_stop: Callable[[], bool] | None = None):
+    """What `sweep_grid` with these arguments would cost: an optimizers.budget.Estimate of a few
+    of its steps on up to PROBE_CELLS of its cells (spread over the grid) and on one cell, which
+    splits a step's cost into a fixed part and a part per cell; `sweep_seconds(est, n)` turns it
+    into the seconds of any n × n grid. Raises what sweep_grid raises for invalid arguments."""
+    from optimizers import budget
+    n, steps, xs, ys, fixed, start = _prepare(opt_name, x_hp, x_range, x_log, y_hp, y_range, y_log,
+                                              n, start, steps, fixed_hp, tol)
+    X, Y = np.tile(xs, n), np.repeat(ys, n)
+    if n * n > PROBE_CELLS:                 # cells cost alike: a spread-out subset tells the rate
+        pick = np.linspace(0, n * n - 1, PROBE_CELLS).round().astype(int)
+        X, Y = X[pick], Y[pick]
+    opt = optimizers.get(opt_name, **{**fixed, x_hp: X, y_hp: Y})
+    return budget.estimate(opt, surface, start=start, steps=steps, seed=seed, diagnostics=False,
+                           rows=True, should_stop=should_stop)
+
+
+def chunk_count(n: int, steps: int) -> int:
+    """How many batched calls sweep_grid makes for an n × n grid (chunks=None)."""
+    return int(min(max(1, math.ceil(n * n * (steps + 1) / CHUNK_CELLS)), n))
+
+
+def sweep_seconds(est, n: int, steps: int | None = None) -> float:
+    """CPU seconds of an n × n sweep by the estimate `est` (of sweep_cost, any grid size): each
+    chunk pays the per-call and per-step fixed costs, every cell its per-row cost."""
+    steps = est.steps if steps is None else steps
+    return (chunk_count(n, steps) * (est.per_call + steps * est.step_fixed)
+            + steps * n * n * est.step_per_row)
+
+
+def largest_grid(est, budget: float, below: int, choices=None) -> int | None:
+    """The largest n < `below` (of `choices`, default N_CHOICES) whose n × n sweep fits in
+    OFFER_SHARE of `budget` by the estimate `est` (estimates vary by ±30% on a busy machine);
+    None if none does."""
+    fit = [c for c in (choices or N_CHOICES)
+           if MIN_N <= c < below and sweep_seconds(est, c) <= OFFER_SHARE * budget]
+    return max(fit) if fit else None
 
 
 def best_cell(result: SweepResult, metric: str) -> tuple[int, int] | None:

@@ -11,11 +11,15 @@ import optimizers
 from optviz.figures.sweep import heatmap
 from optviz.model.defaults import lr_hint
 from optviz.model.scenario import query_string
+from optviz.model.cache import LockedLRU
 from optviz.model.fmt import fmt_hparam, fmt_value
 from optviz.model.scenario import parse_scenario
 from optviz.model.sweep import (MAX_STEPS, METRIC_TITLES, METRICS, N_CHOICES, PREFIX, RESULTS,
                                 SweepSettings, best_cell, cell_query, default_range, is_beta_like,
-                                parse_sweep_query, sweep_grid, sweep_to_query, sweepable)
+                                largest_grid, parse_sweep_query, sweep_cost, sweep_grid,
+                                sweep_seconds, sweep_to_query, sweepable)
+from optviz.page import guard
+from optviz.page.text import md_escape
 
 
 def url_params(session: Mapping, query: Mapping | None = None) -> dict[str, str]:
@@ -32,6 +36,8 @@ def url_params(session: Mapping, query: Mapping | None = None) -> dict[str, str]
             if k.startswith(PREFIX) and v}
 
 
+_REFUSED = LockedLRU(64)            # sweeps probed and found over the budget: (estimate, offer)
+MAX_NOTES = 25                      # as the race's link notes
 _URL_PREV = "_sweep_url_prev"      # the sweep part of the URL in the previous run
 _URL_OURS = "_sweep_url_ours"      # what the URL says when it carries our current settings
 _STATE = "_sweep_settings"         # the last settings (widget keys vanish when the tab is hidden)
@@ -79,35 +85,58 @@ def _on_axis_change(axis):
     _reset_axis(S, opt, axis, hp)
 
 
-def _race_context(query: Mapping, opt: str):
-    """(surface, start, steps, seed, fixed hyperparameters) from the race part of the URL."""
-    race = {k: v for k, v in query.items() if not k.startswith(PREFIX) and k not in ("view", "preset")}
-    try:
-        sc = parse_scenario(race)
-    except ValueError:
-        sc = parse_scenario({})
-    surf = sc.build_surface()
-    run = sc.first(opt)
+def _race_context(query: Mapping, opt: str, scenario=None):
+    """(surface, start, steps, seed, fixed hyperparameters, key) of the race the page shows:
+    `scenario`, the page's own (its refused link values already replaced by their defaults), or,
+    without one, the race part of the URL `query`. The swept optimizer's other hyperparameters are
+    its settings in the race if it races (and they go together), else its defaults with the
+    surface's learning-rate hint."""
+    if scenario is None:
+        race = {k: v for k, v in query.items() if not k.startswith(PREFIX) and k not in ("view", "preset")}
+        try:
+            sc = parse_scenario(race)
+        except ValueError:
+            sc = parse_scenario({})
+        surf, start, steps, seed = sc.build_surface(), sc.start, sc.steps, sc.seed
+        run = sc.first(opt)
+        where = (sc.surface, tuple(sorted(sc.params.items())), sc.expr)
+    else:
+        bad = scenario.problems()
+        surf, start, steps, seed = (scenario.build_surface(), scenario.start, scenario.steps,
+                                    scenario.seed)
+        run = next((r for r in scenario.runs if r.name == opt and r.key not in bad), None)
+        where = (scenario.surface, tuple(sorted(scenario.params.items())), scenario.expr)
     if run is not None:
         fixed = dict(run.hp)
     else:
         spec = optimizers.spec(opt)
         fixed = dict(spec.defaults, lr=lr_hint(surf, spec.family))
-    return surf, sc.start, min(sc.steps, MAX_STEPS), sc.seed, fixed, sc
+    steps = min(steps, MAX_STEPS)
+    return surf, tuple(start), steps, seed, fixed, where + (tuple(start), steps, seed)
 
 
-def _result_key(s: SweepSettings, sc, fixed) -> tuple:
-    return (tuple(asdict(s).items()), sc.surface, tuple(sorted(sc.params.items())), sc.expr,
-            sc.start, min(sc.steps, MAX_STEPS), sc.seed, tuple(sorted((k, str(v)) for k, v in fixed.items())))
+def _result_key(s: SweepSettings, where: tuple, fixed) -> tuple:
+    return (tuple(asdict(s).items()), where, tuple(sorted((k, str(v)) for k, v in fixed.items())))
 
 
-def render(st, query: Mapping) -> None:
+def _set_n(n: int) -> None:
+    streamlit.session_state[PREFIX + "n"] = n
+    streamlit.session_state[guard.OFFER_TAKEN] = ("sweep", n)
+
+
+def render(st, query: Mapping, write_url: bool = False, scenario=None) -> None:
     """The sweep tab. `st`: the streamlit module or a container; `query`: the page's URL query
     ({key: value or [values]}, e.g. state.read_query(st.query_params)).
 
     The sweep.* keys are read on a session's first run and whenever the URL's sweep part changes
     under us (back button, a pasted link); a bad value is named in a warning and replaced by its
-    default. The URL is the app's to write: it merges `url_params(st.session_state)` into its query."""
+    default. The URL is the app's to write: it merges `url_params(st.session_state)` into its query.
+    write_url=True makes this function write the sweep.* keys into st.query_params itself.
+    scenario: the race the page shows (the sweep runs on its surface, start, steps and seed);
+    without it, the race part of `query` is read again.
+
+    A sweep whose probe says it would cost more than guard.budget("sweep") is not run: the tab
+    says what it would cost and offers the largest grid that fits."""
     S = streamlit.session_state
     q = {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in query.items()}
     mine = {k: (v[-1] if isinstance(v, list) and v else v) for k, v in q.items() if k.startswith(PREFIX)}
@@ -121,8 +150,13 @@ def render(st, query: Mapping) -> None:
     elif S.get(_STATE):
         for k, v in S[_STATE].items():              # widgets of a hidden tab lose their state
             S.setdefault(PREFIX + k, v)
-    for note in S.get(_NOTES, []):
-        st.warning(f"Sweep link: {note}")
+    notes = S.get(_NOTES, [])
+    if notes:
+        shown = notes[:MAX_NOTES] + ([f"… and {len(notes) - MAX_NOTES} more problems"]
+                                     if len(notes) > MAX_NOTES else [])
+        st.warning("**Sweep settings of this link replaced by their defaults:**\n"
+                   + "\n".join(f"- {md_escape(n)}" for n in shown),
+                   icon=":material/warning:")
 
     st.markdown("#### Hyperparameter sweep")
     st.caption("One optimizer, two of its hyperparameters on a grid, every cell a full run of the "
@@ -153,22 +187,34 @@ def render(st, query: Mapping) -> None:
     S[_STATE] = asdict(settings)
     S[_URL_OURS] = sweep_to_query(settings)
 
-    surf, start, steps, seed, fixed, sc = _race_context(q, settings.opt)
+    surf, start, steps, seed, fixed, where = _race_context(q, settings.opt, scenario)
     st.caption(f"Surface {surf.title}, start ({start[0]:g}, {start[1]:g}), {steps} steps, seed {seed}; "
                f"{settings.opt}'s other hyperparameters: " +
                ", ".join(f"{h.name}={fixed[h.name]}" for h in optimizers.spec(settings.opt).hparams
                          if h.name not in (settings.x, settings.y) and h.kind == "float"))
-    key = _result_key(settings, sc, fixed)
+    key = _result_key(settings, where, fixed)
     res = RESULTS.get(key)
     if res is None:
-        bar = st.progress(0.0, text=f"Running {settings.n * settings.n} runs × {steps} steps…")
+        args = (settings.opt, settings.x, (settings.xmin, settings.xmax), settings.xlog,
+                settings.y, (settings.ymin, settings.ymax), settings.ylog, settings.n,
+                surf, start, steps, seed, fixed)
+        stop = guard.stop_check()
+        limit = guard.budget("sweep")
+        if limit is not None and S.get(guard.OFFER_TAKEN) == ("sweep", settings.n):
+            limit *= guard.GRACE    # the offer was measured to fit: a noisier re-probe may not say so
+        bar = None
         try:
-            res = sweep_grid(settings.opt, settings.x, (settings.xmin, settings.xmax), settings.xlog,
-                             settings.y, (settings.ymin, settings.ymax), settings.ylog, settings.n,
-                             surf, start, steps, seed, fixed, tol=settings.tol,
+            if limit is not None and not _within(st, key, limit, args, settings, stop):
+                return
+            bar = st.progress(0.0, text=f"Running {settings.n * settings.n} runs × {steps} steps…")
+            res = sweep_grid(*args, tol=settings.tol, should_stop=stop,
                              progress=lambda f: bar.progress(min(1.0, f), text=f"{f:.0%} of the grid"))
+        except optimizers.Cancelled:
+            guard.hand_over(st)
+            return
         except ValueError as e:
-            bar.empty()
+            if bar is not None:
+                bar.empty()
             st.warning(f"Cannot run this sweep: {e}")
             return
         bar.empty()
@@ -194,6 +240,34 @@ def render(st, query: Mapping) -> None:
                     f"{METRIC_TITLES[settings.metric]}: "
                     f"{'diverged' if res.diverged[i, j] and settings.metric != 'diverged' else ('—' if np.isnan(z) else f'{z:.4g}')} "
                     f"· [open it in the race]({link})")
+
+
+def _within(st, key, limit: float, args, settings: SweepSettings, stop) -> bool:
+    """True if the sweep fits the budget; otherwise the tab says what it would cost and offers
+    the largest grid that fits (a button), and False. A refusal is remembered for the key."""
+    refused = _REFUSED.get((limit, key))
+    if refused is None:
+        est = sweep_cost(*args, tol=settings.tol, should_stop=stop)
+        if sweep_seconds(est, settings.n) <= limit:
+            return True
+        refused = (est, largest_grid(est, limit, settings.n))
+        _REFUSED.put((limit, key), refused)
+    est, n = refused
+    n_cells = settings.n * settings.n
+    st.warning(f"**This sweep is too big for this server.** {settings.n} × {settings.n} = "
+               f"{n_cells:,} runs × {est.steps:,} steps would take about "
+               f"**{guard.secs(sweep_seconds(est, settings.n))} s** of "
+               f"computing (measured on a few of its steps); this server allows "
+               f"**{guard.budget('sweep'):g} s** "
+               f"per change.", icon=":material/timer:")
+    if n is not None:
+        st.button(f"Run a {n} × {n} grid instead", on_click=_set_n, args=(n,), type="primary",
+                  key="_sweep_offer", icon=":material/grid_on:",
+                  help=f"About {sweep_seconds(est, n):.0f} s by the same measurement")
+    else:
+        st.caption("Even the smallest grid is too much with these steps: use fewer steps in the "
+                   "race (the sweep runs the race's steps).")
+    return False
 
 
 def _selected_cell(event, n: int) -> tuple[int, int] | None:
