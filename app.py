@@ -13,6 +13,8 @@ from optviz.figures.background import sample, undefined_share
 from optviz.figures.diagnostics import diagnostics_figure, steps_figure, with_cursor
 from optviz.figures.figure import Prebuilt
 from optviz.figures.surface3d import surface_figure
+from optviz.i18n import (LANG_NAMES, LANGS, in_lang, lang_for_locale, note, run_label,
+                         set_lang, t)
 from optviz.model import presets
 from optviz.model.fmt import fmt_number
 from optviz.model.runs import RunCache
@@ -21,7 +23,7 @@ from optviz.model.scenario import (CUSTOM, MAX_RUNS, SEED, STEPS, build_surface,
                                    surface_specs, to_query)
 from optviz.page import controls, guard, state, sweep
 from optviz.page.panels import render_panel
-from optviz.page.text import md_escape, surface_title, symbol_text
+from optviz.page.text import md_escape, range_text, surface_title, symbol_text
 from optviz.page import player
 from optviz.player import export as player_export
 from optviz.player.build import scene_for
@@ -30,7 +32,10 @@ from optviz.player.scene import step_values
 S = st.session_state
 _raw_query = state.read_query(st.query_params)
 _present = (S.get("view") if "view" in S else (_raw_query.get("view") or [""])[-1]) == "present"
-st.set_page_config(page_title="Optimizer race", page_icon="🏁", layout="wide",
+# the language: the link's `lang` if it has one, else the browser's (a Korean Chromium says ko-KR)
+BROWSER_LANG = lang_for_locale(st.context.locale)
+set_lang((S.get("lang") if "lang" in S else (_raw_query.get("lang") or [""])[-1]) or BROWSER_LANG)
+st.set_page_config(page_title=t("Optimizer race"), page_icon="🏁", layout="wide",
                    initial_sidebar_state="collapsed" if _present else "expanded")
 
 
@@ -40,8 +45,9 @@ def run_cache() -> RunCache:
     return RunCache()
 
 
-# Cached figures are keyed by the scenario's repr (cheap to hash); the scenario object itself is
-# passed as an unhashed `_s` argument (Streamlit would pickle it on every call just to hash it).
+# Cached figures are keyed by the scenario's repr (cheap to hash) and the language; the scenario
+# object itself is passed as an unhashed `_s` argument (Streamlit would pickle it on every call
+# just to hash it). The language is set for this run before any of them is called.
 @st.cache_data(max_entries=32, show_spinner=False)
 def field(name: str, params: tuple, expr: str):
     return sample(build_surface(name, params, expr))
@@ -51,24 +57,25 @@ def _field(s):
     return field(s.surface, s.params, s.expr)
 
 
-def player_scene(key: str, s):
+def player_scene(key: str, s, lang: str):
     # not st.cache_data: the records are cached per trajectory (optviz.player.record.RECORDS),
-    # and pickling ~0.5 MB of blobs for a cache would cost more than building the scene
-    return scene_for(s, run_cache().trajectories(s), _field(s))
+    # and pickling ~0.5 MB of blobs for a cache would cost more than building the scene.
+    # `lang` is part of the call so that a cached scene is never reused across languages.
+    return scene_for(s, run_cache().trajectories(s), _field(s), lang=lang)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def diagnostics_spec(key: str, _s, normalise: bool) -> dict:
+def diagnostics_spec(key: str, _s, normalise: bool, lang: str) -> dict:
     return diagnostics_figure(_s, run_cache().trajectories(_s), normalise_steps=normalise).spec
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def steps_spec(key: str, _s) -> dict:
+def steps_spec(key: str, _s, lang: str) -> dict:
     return steps_figure(_s, run_cache().trajectories(_s)).spec
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def surface_spec(key: str, _s) -> dict:
+def surface_spec(key: str, _s, lang: str) -> dict:
     return surface_figure(_s, run_cache().trajectories(_s), field=_field(_s)).spec
 
 
@@ -78,7 +85,7 @@ def control(h, key: str, label: str | None = None) -> None:
     if label is None:
         sym = symbol_text(h.symbol)
         label = f"{sym} · {h.name}" if sym and sym != h.name else h.name
-    helptext = f"{h.help}. Valid: {h.range_text()}." if h.help else None
+    helptext = t("{help}. Valid: {range}.", help=t(h.help), range=range_text(h)) if h.help else None
     if h.kind == "bool":
         st.toggle(label, key=key, help=helptext)
     elif h.kind == "choice":
@@ -92,20 +99,22 @@ def control(h, key: str, label: str | None = None) -> None:
 
 
 def surface_controls() -> None:
-    st.selectbox("Surface", surfaces.names() + [CUSTOM], key="surface", format_func=surface_title)
+    # format_func may be called outside this run (after it): the labels are made now, in its language
+    titles = {n: surface_title(n) for n in surfaces.names() + [CUSTOM]}
+    st.selectbox(t("Surface"), list(titles), key="surface", format_func=titles.get)
     name = S["surface"]
     if name == CUSTOM:
         st.text_input("f(x, y) =", key="expr", max_chars=500,
-                      help="Use x, y, numbers, + − * / **, pi, e and functions such as sin, exp, "
-                           "log, sqrt, abs. Window: −3 … 3 in x and y.")
+                      help=t("Use x, y, numbers, + − * / **, pi, e and functions such as sin, exp, "
+                             "log, sqrt, abs. Window: −3 … 3 in x and y."))
         error = state.current_expr(S)[1]
         if error:
-            st.error(f"{md_escape(error)}  \nStill showing the last valid expression.",
+            st.error(md_escape(note(error)) + "  \n" + t("Still showing the last valid expression."),
                      icon=":material/edit:")
     own = [h for h in surface_specs(name) if h.name not in {p.name for p in surfaces.ORACLE_PARAMS}]
     for h in own:
         control(h, h.name)
-    with st.expander("Gradient oracle: noise, dropout, sparsity, scale"):
+    with st.expander(t("Gradient oracle: noise, dropout, sparsity, scale")):
         for h in surfaces.ORACLE_PARAMS:
             control(h, h.name)
 
@@ -113,19 +122,20 @@ def surface_controls() -> None:
 def optimizer_controls(problems: dict) -> None:
     keys = list(S.get("opt", []))
     opts = optimizers.names() + [k for k in keys if instance_copy(k) > 1]
-    st.multiselect("Optimizers", opts, key="opt", format_func=instance_label,
-                   max_selections=MAX_RUNS,
-                   help="Each selected optimizer races from the same start. 'Duplicate for A/B' "
-                        "in its panel adds a second copy with its own settings.")
+    labels = {k: run_label(instance_label(k)) for k in opts}
+    st.multiselect(t("Optimizers"), opts, key="opt", format_func=labels.get,
+                   max_selections=MAX_RUNS, placeholder=t("Choose optimizers"),
+                   help=t("Each selected optimizer races from the same start. 'Duplicate for A/B' "
+                          "in its panel adds a second copy with its own settings."))
     for key in S["opt"]:
         spec = optimizers.spec(key.split("-")[0])
         lr = S.get(f"{key}.lr")
         # keyed: the label shows γ, and a new label without a key is a new (collapsed) expander.
         # Its widgets are drawn even while closed: drawn lazily, a slider moved right after
         # opening the panel can be lost under load (its rerun remounts the widgets).
-        with st.expander(f"{instance_label(key)} · γ = {fmt_number(lr) if lr is not None else '—'}",
+        with st.expander(f"{run_label(instance_label(key))} · γ = {fmt_number(lr) if lr is not None else '—'}",
                          key=f"_panel_opt_{key}"):
-            st.caption(spec.description)
+            st.caption(t(spec.description))
             decay_note = rules.weight_decay_note(spec.name, S.get(f"{key}.decay", "lr"))
             for h in spec.hparams:
                 if h.shown_when and S.get(f"{key}.{h.shown_when[0]}") != h.shown_when[1]:
@@ -134,54 +144,88 @@ def optimizer_controls(problems: dict) -> None:
                 if h.name == spec.weight_decay_param and decay_note:
                     st.caption(decay_note)
             if key in problems:
-                st.error(md_escape(problems[key]))
+                st.error(md_escape(note(problems[key])))
             if instance_copy(key) == 1:
-                st.button("Duplicate for A/B", key=f"_dup_{key}", on_click=state.duplicate_run,
+                st.button(t("Duplicate for A/B"), key=f"_dup_{key}", on_click=state.duplicate_run,
                           args=(S, key), disabled=not state.can_duplicate(S, key),
-                          help="Adds a copy with the same settings (up to three of one optimizer)")
+                          help=t("Adds a copy with the same settings (up to three of one optimizer)"))
 
 
 def start_controls() -> None:
     surf = build_surface(*state.surface_of(S))
     hx, hy = start_specs(surf)
     c1, c2 = st.columns(2)
-    c1.number_input("start x₀", min_value=hx.lo, max_value=hx.hi, step=0.1, format="%g", key="x0")
-    c2.number_input("start y₀", min_value=hy.lo, max_value=hy.hi, step=0.1, format="%g", key="y0")
+    c1.number_input(t("start x₀"), min_value=hx.lo, max_value=hx.hi, step=0.1, format="%g", key="x0")
+    c2.number_input(t("start y₀"), min_value=hy.lo, max_value=hy.hi, step=0.1, format="%g", key="y0")
     b1, b2 = st.columns(2)
-    b1.button("Random", icon=":material/casino:", help="A random start inside the window",
+    b1.button(t("Random"), icon=":material/casino:", help=t("A random start inside the window"),
               on_click=state.random_start, args=(S,), width="stretch")
-    b2.button("Reset", icon=":material/restart_alt:", help="The surface's usual start",
+    b2.button(t("Reset"), icon=":material/restart_alt:", help=t("The surface's usual start"),
               on_click=state.default_start, args=(S,), width="stretch")
-    st.select_slider("Steps", options=controls.options(STEPS, S.get("steps")), key="steps",
-                     help="Number of updates. The animation shows at most 200 frames.")
-    st.number_input("Seed (gradient noise)", min_value=0, max_value=int(SEED.hi), step=1,
-                    key="seed", help=SEED.help)
+    st.select_slider(t("Steps"), options=controls.options(STEPS, S.get("steps")), key="steps",
+                     help=t("Number of updates. The animation shows at most 200 frames."))
+    st.number_input(t("Seed (gradient noise)"), min_value=0, max_value=int(SEED.hi), step=1,
+                    key="seed", help=t(SEED.help))
 
 
 def load_preset(name: str) -> None:
     p = presets.get_preset(name)
     if p is not None:
-        scn, notes = parse_query({**p.query, "preset": p.name, "view": S.get("view", "explore")})
+        lang_key = {"lang": S["lang"]} if S.get("lang") else {}
+        scn, notes = parse_query({**p.query, "preset": p.name, "view": S.get("view", "explore"),
+                                  **lang_key})
         state.seed(S, scn)
         S[state.NOTES_KEY] = notes
 
 
+TAB_NAMES = [":material/monitoring: Diagnostics", ":material/landscape: 3-D view",
+             ":material/function: Update rules", ":material/download: Export",
+             ":material/school: Presets", ":material/grid_on: Sweep"]
+
+
+def switch_language() -> None:
+    old = S.get("lang") or BROWSER_LANG
+    new = S.get("_lang_choice")
+    if new not in LANGS:              # the selected button clicked again: keep the language
+        return
+    state.choose_lang(S, new, BROWSER_LANG)
+    # the open tab is remembered by its label: carry it over to the new language's label
+    for name in TAB_NAMES:
+        if S.get("tab") == in_lang(name, old):
+            S["tab"] = in_lang(name, new)
+    # widgets whose option labels change with the language: written again so that the browser
+    # shows their value under its new label (else a radio shows no choice selected)
+    for key in ("view", "surface", "opt", "sweep.opt", "sweep.metric"):
+        if key in S:
+            S[key] = S[key]
+
+
 # ------------------------------------------------------------------------------------- page
 notes = state.begin(S, _raw_query)
+lang = set_lang(S.get("lang") or BROWSER_LANG)
 state.prepare(S)
 scn = state.scenario(S)        # built once: the sidebar's widgets only show what S already holds
 problems = scn.problems()
 
 with st.sidebar:
-    st.markdown("## :material/sports_score: Optimizer race")
-    st.radio("View", ["explore", "present"], key="view", horizontal=True,
-             format_func=lambda v: {"explore": "Explore", "present": "Present (large type)"}[v])
-    st.markdown("#### Surface")
+    st.markdown("## :material/sports_score: " + t("Optimizer race"))
+    if S.get("_lang_choice") != lang:
+        S["_lang_choice"] = lang
+    st.segmented_control(":material/translate: " + t("Language"), LANGS, key="_lang_choice",
+                         format_func=LANG_NAMES.get, on_change=switch_language,
+                         label_visibility="collapsed")
+    st.radio(t("View"), ["explore", "present"], key="view", horizontal=True,
+             format_func={"explore": t("Explore"), "present": t("Present (large type)")}.get)
+    st.markdown("#### " + t("Surface"))
     surface_controls()
-    st.markdown("#### Optimizers")
+    st.markdown("#### " + t("Optimizers"))
     optimizer_controls(problems)
-    st.markdown("#### Start and length")
+    st.markdown("#### " + t("Start and length"))
     start_controls()
+    # <html lang> follows the page's language (screen readers, fonts, translation prompts);
+    # the value is one of LANGS, never text from the link
+    st.html(f"<script>document.documentElement.lang = {lang!r};</script>",
+            unsafe_allow_javascript=True)
 
 _current = state.read_query(st.query_params)
 query = state.finish(S, scn, _current, sweep=sweep.url_params(S, _current))
@@ -203,33 +247,35 @@ else:
 
 preset = presets.get_preset(scn.preset) if scn.preset else None
 if preset is not None:
-    tag = "" if presets.unchanged(preset, scn) else " — changed since it was loaded"
-    with st.expander(f"**Preset: {preset.title}**{tag} · what to look for",
+    tag = "" if presets.unchanged(preset, scn) else t(" — changed since it was loaded")
+    with st.expander(t("**Preset: {title}**{tag} · what to look for", title=t(preset.title), tag=tag),
                      expanded=scn.view != "present", icon=":material/school:",
                      # keyed so that it stays as the user left it while the tag comes and goes;
                      # the view in the key: its default (open or closed) follows the view
                      key=f"_panel_preset_{preset.name}_{scn.view}"):
-        st.markdown(preset.what_to_look_for)
+        st.markdown(t(preset.what_to_look_for))
         if preset.source:
-            st.caption(preset.source)
+            st.caption(t(preset.source))
 
 _undefined = undefined_share(_field(scn))
 if _undefined > 0:
-    st.info(f"f is not a finite number on {100 * _undefined:.0f}% of the window (grey on the map); "
-            "a run that steps there stops as diverged.", icon=":material/info:")
+    st.info(t("f is not a finite number on {share}% of the window (grey on the map); "
+              "a run that steps there stops as diverged.", share=f"{100 * _undefined:.0f}"),
+            icon=":material/info:")
 
 if notes:
-    st.warning("**Some parameters of this link could not be used** — each was replaced by its "
-               "default:\n" + "\n".join(f"- {md_escape(n)}" for n in notes),
+    st.warning(t("**Some parameters of this link could not be used** — each was replaced by its "
+                 "default:") + "\n" + "\n".join(f"- {md_escape(note(n))}" for n in notes),
                icon=":material/warning:")
 for key, msg in problems.items():
-    st.error(f"**{md_escape(instance_label(key))}** is left out of the race: {md_escape(msg)}")
+    st.error(t("**{run}** is left out of the race: {why}", run=md_escape(run_label(instance_label(key))),
+               why=md_escape(note(msg))))
 
 if not scn.runs:
-    st.info("Pick at least one optimizer in the sidebar to start a race.")
+    st.info(t("Pick at least one optimizer in the sidebar to start a race."))
     st.stop()
 
-with st.spinner("Running the optimizers…"):
+with st.spinner(t("Running the optimizers…")):
     trajectories = guard.race_trajectories(st, run_cache(), scn)   # None: over the budget (said)
     if trajectories is None:
         st.stop()
@@ -237,37 +283,38 @@ with st.spinner("Running the optimizers…"):
 
 
 panel = preset.panel if preset is not None else "race"
-race_scene, race_blobs = player_scene(fig_key, scn)
-race_scene["report"] = player.follows_step(panel, S.get("tab", ""))
+race_scene, race_blobs = player_scene(fig_key, scn, lang)
+# the open tab by its English label (the tab bar shows the page's language)
+_tab = next((n for n in TAB_NAMES if in_lang(n, lang) == S.get("tab")), S.get("tab", ""))
+race_scene["report"] = player.follows_step(panel, _tab)
 player_result = player.mount(st, race_scene, race_blobs, key="player", box=player_box,
                              on_start=lambda: player.start_from_click(S))
 player_step = player.reported_step(player_result, scn.steps)   # the panels' cursor
-st.caption("▶ Play, or step with ← → (Shift: ten steps), Home / End, once the player has focus. "
-           "**Click anywhere on the map to start the race there.** Click a run in the legend to "
-           "inspect its step; hover a path or the loss curve to see the same step in the other.")
+st.caption(t("▶ Play, or step with ← → (Shift: ten steps), Home / End, once the player has focus. "
+             "**Click anywhere on the map to start the race there.** Click a run in the legend to "
+             "inspect its step; hover a path or the loss curve to see the same step in the other."))
 
 if panel == "steps":
-    st.markdown("#### Effective step size |Δθᵢ| / γ")
-    st.plotly_chart(Prebuilt(with_cursor(steps_spec(fig_key, scn), player_step)), theme=None,
+    st.markdown("#### " + t("Effective step size |Δθᵢ| / γ"))
+    st.plotly_chart(Prebuilt(with_cursor(steps_spec(fig_key, scn, lang), player_step)), theme=None,
                     key="steps_chart")
 elif panel not in ("race", "diagnostics", "3d"):
     render_panel(panel, scn, st, step=player_step)
 
 present_link = "?" + query_string({**to_query(scn), "view": "present"})
-st.markdown("**:material/link: Share this scenario** — this link reproduces the race exactly"
+st.markdown(t("**:material/link: Share this scenario** — this link reproduces the race exactly")
             + ("" if scn.view == "present" else
-               f" · [open it in presentation mode]({present_link}) (large type, sidebar closed)")
+               t(" · [open it in presentation mode]({link}) (large type, sidebar closed)",
+                 link=present_link))
             + ":")
 # a text box, not st.code: st.code loads a 1.5 MB syntax highlighter, ~0.4 s of the first load
-st.text_input("Share this scenario", link, label_visibility="collapsed",
-              help="Click, select all and copy; the address bar holds the same link.")
+st.text_input(t("Share this scenario"), link, label_visibility="collapsed",
+              help=t("Click, select all and copy; the address bar holds the same link."))
 
 if scn.view == "present":
     st.stop()
 
-tab_names = [":material/monitoring: Diagnostics", ":material/landscape: 3-D view",
-             ":material/function: Update rules", ":material/download: Export",
-             ":material/school: Presets", ":material/grid_on: Sweep"]
+tab_names = [t(name) for name in TAB_NAMES]
 default_tab = {"diagnostics": tab_names[0], "steps": tab_names[0], "3d": tab_names[1],
                "sweep": tab_names[5]}.get(panel)
 if default_tab is None and any(k.startswith("sweep.") for k in _current):
@@ -279,63 +326,65 @@ tabs = st.tabs(tab_names, key="tab", on_change="rerun", default=default_tab)
 
 if tabs[0].open:
     with tabs[0]:
-        normalise = st.toggle("Divide |Δθᵢ| by γ_t (the Adam paper's bound becomes 1)",
+        normalise = st.toggle(t("Divide |Δθᵢ| by γ_t (the Adam paper's bound becomes 1)"),
                               key="_normalise")
-        st.plotly_chart(Prebuilt(with_cursor(diagnostics_spec(fig_key, scn, normalise),
+        st.plotly_chart(Prebuilt(with_cursor(diagnostics_spec(fig_key, scn, normalise, lang),
                                              player_step)), theme=None, key="diag")
-        st.caption("Same colours as the race. Bounds (dotted) are the Adam paper's: |Δθᵢ| ≲ γ for the "
-                   "Adam family, the exact AdaMax bound for AdaMax (dashed grey: γ itself).")
+        st.caption(t("Same colours as the race. Bounds (dotted) are the Adam paper's: |Δθᵢ| ≲ γ for "
+                     "the Adam family, the exact AdaMax bound for AdaMax (dashed grey: γ itself)."))
 
 if tabs[1].open:
     with tabs[1]:
-        st.plotly_chart(Prebuilt(surface_spec(fig_key, scn)), theme=None, key="surface3d")
-        st.caption("Drag to turn the surface. Height is log₁₀(f − f*) where the surface uses "
-                   "log-spaced levels.")
+        st.plotly_chart(Prebuilt(surface_spec(fig_key, scn, lang)), theme=None, key="surface3d")
+        st.caption(t("Drag to turn the surface. Height is log₁₀(f − f*) where the surface uses "
+                     "log-spaced levels."))
 
 if tabs[2].open:
     with tabs[2]:
         for r in scn.runs:
-            st.markdown(f"#### {md_escape(r.label)}")
+            st.markdown(f"#### {md_escape(run_label(r.label))}")
             st.latex(rules.rule_latex(r, style.run_color(r.key)))
             st.latex(rules.values_latex(r))
             values = step_values(trajectories[r.key], player_step) \
                 if player_step and r.key in trajectories else []
             if values:
-                st.markdown(f"At step {player_step} (the race player's step): " + " · ".join(
+                st.markdown(t("At step {k} (the race player's step): ", k=player_step) + " · ".join(
                     f"{name} = `{text}`" for name, text in values))
             spec_r = optimizers.spec(r.name)
-            st.markdown(spec_r.description + "  \n" + "  \n".join(rules.notes(r)))
+            st.markdown(t(spec_r.description) + "  \n" + "  \n".join(rules.notes(r)))
 
 if tabs[3].open:
     with tabs[3]:
-        st.markdown("Everything below reproduces this exact scenario.")
+        st.markdown(t("Everything below reproduces this exact scenario."))
         c1, c2, c3 = st.columns(3)
-        c1.download_button("Trajectories (CSV)", lambda: export.trajectories_csv(scn, trajectories),
+        c1.download_button(t("Trajectories (CSV)"), lambda: export.trajectories_csv(scn, trajectories),
                            file_name="trajectories.csv", mime="text/csv", width="stretch",
                            icon=":material/download:")
-        c2.download_button("Trajectories + scenario (JSON)",
+        c2.download_button(t("Trajectories + scenario (JSON)"),
                            lambda: export.trajectories_json(scn, trajectories, link),
                            file_name="trajectories.json", mime="application/json", width="stretch",
                            icon=":material/download:")
-        c3.download_button("Animated race (HTML, plays offline)",
-                           lambda: player_export.race_html(*player_scene(fig_key, scn),
-                                                           title=surface_title(scn.surface)),
+        c3.download_button(t("Animated race (HTML, plays offline)"),
+                           lambda: player_export.race_html(*player_scene(fig_key, scn, lang),
+                                                           title=t(surface_title(scn.surface)),
+                                                           lang=lang),
                            file_name="optimizer-race.html", mime="text/html", width="stretch",
                            icon=":material/movie:",
-                           help="The same player in a single ~6 MB file with plotly.js inside: put "
-                                "it on a slide or a course page; no server or network needed.")
+                           help=t("The same player in a single ~6 MB file with plotly.js inside: put "
+                                  "it on a slide or a course page; no server or network needed."))
 
 if tabs[4].open:
     with tabs[4]:
         for p in presets.all_presets():
             with st.container(border=True):
-                st.markdown(f"**{p.title}**" + (f" · *{p.source}*" if p.source else ""))
-                st.markdown(p.what_to_look_for)
+                st.markdown(f"**{t(p.title)}**" + (f" · *{t(p.source)}*" if p.source else ""))
+                st.markdown(t(p.what_to_look_for))
                 a, b = st.columns([1, 5], vertical_alignment="center")
-                a.button("Load", key=f"_preset_{p.name}", on_click=load_preset, args=(p.name,),
+                a.button(t("Load"), key=f"_preset_{p.name}", on_click=load_preset, args=(p.name,),
                          icon=":material/play_arrow:", type="primary")
-                b.markdown(f"[Open as a link]({presets.preset_url(p)}) · "
-                           f"makes its point in {presets.panel_label(p.panel)}")
+                url = presets.preset_url(p) + (f"&lang={scn.lang}" if scn.lang else "")
+                b.markdown(t("[Open as a link]({url}) · makes its point in {panel}", url=url,
+                             panel=t(presets.panel_label(p.panel))))
 
 if tabs[5].open:
     with tabs[5]:

@@ -22,7 +22,7 @@ from conftest import APP
 pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 # keys a link may carry, and the kinds of junk a chat app or a student can put in them
-KEYS = (["v", "surface", "expr", "opt", "x0", "y0", "steps", "seed", "view", "preset"]
+KEYS = (["v", "surface", "expr", "opt", "x0", "y0", "steps", "seed", "view", "preset", "lang"]
         + [h.name for n in surfaces.names() for h in surfaces.param_specs(n)]
         + [f"{o}.{h.name}" for o in ("adam", "sgd", "adamw", "rmsprop", "nesterov", "adam-2")
            for h in optimizers.spec(o.split("-")[0]).hparams])
@@ -31,7 +31,7 @@ NASTY = ["", " ", "nan", "NaN", "-nan", "inf", "-inf", "Infinity", "1e309", "-1e
          "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
          "javascript:alert(1)", "'; DROP TABLE runs; --", "%00", "\x00", "\u202e", "😀", "9" * 10_000,
          "a" * 10_000, "1" * 400, "-1", "1e3", "1e-3", "0.5", "adam", "custom", "__import__('os')",
-         "x**2+y**2", "present", "rosenbrock", "adam-99", "adam-0", "sgd-2"]
+         "x**2+y**2", "present", "rosenbrock", "adam-99", "adam-0", "sgd-2", "ko", "en", "KO", "ko-KR"]
 values = st.one_of(st.sampled_from(NASTY), st.text(max_size=40),
                    st.from_regex(r"-?[0-9]{1,4}(\.[0-9]{1,6})?(e-?[0-9]{1,3})?", fullmatch=True),
                    st.text(alphabet=string.printable, max_size=12))
@@ -70,6 +70,7 @@ ADVERSARIAL = [
     {"noise": "-1", "dropout": "1", "sparse": "0", "scale_x": "0", "scale_y": "1e7"},
     {"adam.lr": ["0.1", "0.2", "abc"]}, {"sweep.n": "1000000", "sweep.opt": "nope"},
     {"a" * 5000: "b" * 5000}, {"\x00": "\x00"}, {"opt": "\u202eadam"}, {"adam.schedule": "cosine\x00"},
+    {"lang": "ko"}, {"lang": "fr"}, {"lang": ["ko", "en"]}, {"lang": "ko", "kappa": "abc", "preset": "nope"},
 ]
 
 

@@ -136,6 +136,9 @@ def _scenarios():
         q["seed"] = str(draw(hst.integers(0, SEED.hi)))
         if draw(hst.booleans()):
             q["view"] = "present"
+        lang = draw(hst.sampled_from(["", "en", "ko"]))
+        if lang:
+            q["lang"] = lang
         return q
     return build()
 

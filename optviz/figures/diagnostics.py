@@ -5,6 +5,7 @@ k-th step, always keeping the last), which a chart a few hundred pixels wide can
 """
 from __future__ import annotations
 
+from optviz.i18n import run_label, t
 import numpy as np
 
 import optimizers
@@ -54,6 +55,10 @@ TITLES = {
     "m": "m̂ per coordinate (x solid, y dotted) — Adam family",
     "v": "√v̂ per coordinate (x solid, y dotted) — Adam family",
 }
+TITLES_NORMALISED = {
+    "dx": "|Δθ₁| = |Δx| / γ_t per step, with the bound (dotted)",
+    "dy": "|Δθ₂| = |Δy| / γ_t per step, with the bound (dotted)",
+}
 
 
 def _axes(panel: str) -> tuple[str, str]:
@@ -80,41 +85,44 @@ def diagnostics_figure(s: Scenario, trajectories: dict, normalise_steps: bool = 
         color, dash = style.run_color(r.key), style.run_dash(r.key)
         opt = make_optimizer(r)
         common = {"type": "scatter", "mode": "lines", "legendgroup": r.key, "x": step_x,
-                  "hovertemplate": f"{r.label}<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>"}
+                  "hovertemplate": f"{run_label(r.label)}<br>" + t("step {k}", k="%{x}")
+                                   + "<br>%{y:.4g}<extra></extra>"}
         loss = tr.losses - (f_star if f_star is not None else 0.0)
-        data.append({**common, "name": r.label, "showlegend": True, "y": f4(_positive(loss[idx])),
+        data.append({**common, "name": run_label(r.label), "showlegend": True, "y": f4(_positive(loss[idx])),
                      "line": {"color": color, "dash": dash, "width": 2},
                      **_ax("loss")})
         g = np.hypot(tr.grads[:, 0], tr.grads[:, 1])      # no overflow for |g| beyond 1e154
-        data.append({**common, "name": r.label, "showlegend": False, "y": f4(_positive(g[idx])),
+        data.append({**common, "name": run_label(r.label), "showlegend": False, "y": f4(_positive(g[idx])),
                      "line": {"color": color, "dash": dash, "width": 2}, **_ax("grad")})
         d = tr.deltas
         gamma = opt.hp["lr"] * np.concatenate([[np.nan], tr.eta])      # γ_t for row t
         bound = np.concatenate([[np.nan], step_bound(opt, s.steps)])
         for c, panel in ((0, "dx"), (1, "dy")):
             y = d[:, c] / gamma if normalise_steps else d[:, c]
-            data.append({**common, "name": r.label, "showlegend": False, "y": f4(_positive(y[idx])),
+            data.append({**common, "name": run_label(r.label), "showlegend": False, "y": f4(_positive(y[idx])),
                          "line": {"color": color, "dash": dash, "width": 1.6}, **_ax(panel)})
             b = bound / gamma if normalise_steps else bound
             if np.isfinite(b).any():
-                data.append({**common, "name": f"{r.label} bound", "showlegend": False,
+                data.append({**common, "name": run_label(r.label) + " " + t("bound"), "showlegend": False,
                              "y": f4(b[idx]), "line": {"color": color, "dash": "dot", "width": 2.2},
-                             "hovertemplate": f"{r.label} bound<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>",
+                             "hovertemplate": run_label(r.label) + " " + t("bound") + "<br>"
+                                              + t("step {k}", k="%{x}") + "<br>%{y:.4g}<extra></extra>",
                              **_ax(panel)})
             if _exceeds_gamma(bound, gamma):   # an exact bound above α: the paper's α beside it
                 a = np.where(np.isfinite(gamma), 1.0 if normalise_steps else gamma, np.nan)
                 data.append({**common, "name": "α", "showlegend": False, "y": f4(a[idx]),
                              "line": {"color": "#555", "dash": "dash", "width": 1.2},
-                             "hovertemplate": "α (paper's bound)<br>step %{x}<br>%{y:.4g}<extra></extra>",
+                             "hovertemplate": t("α (paper's bound)") + "<br>" + t("step {k}", k="%{x}")
+                                              + "<br>%{y:.4g}<extra></extra>",
                              **_ax(panel)})
         if tr.m_hat is not None:
             any_adam = True
             m_values.append(tr.m_hat[idx].ravel())
             for c, cdash in ((0, "solid"), (1, "dot")):
-                data.append({**common, "name": r.label, "showlegend": False,
+                data.append({**common, "name": run_label(r.label), "showlegend": False,
                              "y": f4(tr.m_hat[idx, c]), "line": {"color": color, "dash": cdash,
                                                                   "width": 1.6}, **_ax("m")})
-                data.append({**common, "name": r.label, "showlegend": False,
+                data.append({**common, "name": run_label(r.label), "showlegend": False,
                              "y": f4(_positive(tr.v_hat_sqrt[idx, c])),
                              "line": {"color": color, "dash": cdash, "width": 1.6}, **_ax("v")})
     layout = {
@@ -132,13 +140,12 @@ def diagnostics_figure(s: Scenario, trajectories: dict, normalise_steps: bool = 
         y1 = 1 - (row - 1) * (h + gap_y)
         log = panel in ("loss", "grad", "dx", "dy", "v")
         layout["xaxis" + xa[1:]] = {"domain": [x0, x0 + w], "anchor": ya, "showgrid": True,
-                                    "gridcolor": "#e5e5e5", "title": {"text": "step"} if row == 3 else None,
+                                    "gridcolor": "#e5e5e5", "title": {"text": t("step")} if row == 3 else None,
                                     "matches": "x" if xa != "x" else None}
         layout["yaxis" + ya[1:]] = {"domain": [y1 - h, y1], "anchor": xa, "type": "log" if log else "linear",
                                     "showgrid": True, "gridcolor": "#e5e5e5", "exponentformat": "power"}
-        title = TITLES[panel]
-        if normalise_steps and panel in ("dx", "dy"):
-            title = title.replace("per step", "/ γ_t per step")
+        title = TITLES_NORMALISED[panel] if normalise_steps and panel in TITLES_NORMALISED else TITLES[panel]
+        title = t(title)
         layout["annotations"].append({"text": f"<b>{title}</b>", "x": x0, "y": y1, "xref": "paper",
                                       "yref": "paper", "xanchor": "left", "yanchor": "bottom",
                                       "showarrow": False, "font": {"size": typo.base - 1}})
@@ -155,7 +162,7 @@ def diagnostics_figure(s: Scenario, trajectories: dict, normalise_steps: bool = 
             pad = 0.1 * (hi - lo) or 1.0
             layout["yaxis5"]["range"] = [float(lo - pad), float(hi + pad)]
     if not any_adam:
-        layout["annotations"].append({"text": "no Adam-family optimizer selected", "x": 0.5,
+        layout["annotations"].append({"text": t("no Adam-family optimizer selected"), "x": 0.5,
                                       "y": 0.12, "xref": "paper", "yref": "paper",
                                       "showarrow": False, "font": {"color": "#888"}})
     return Prebuilt({"data": data, "layout": layout})
@@ -181,20 +188,20 @@ def steps_figure(s: Scenario, trajectories: dict) -> Prebuilt:
         ratio = tr.deltas / gamma[:, None]
         for c, dash, coord in ((0, "solid", "x"), (1, "dot", "y")):
             data.append({"type": "scatter", "mode": "lines", "x": f4(idx), "y": f4(ratio[idx, c]),
-                         "name": f"{r.label} · |Δ{coord}|/γ", "legendgroup": r.key,
+                         "name": f"{run_label(r.label)} · |Δ{coord}|/γ", "legendgroup": r.key,
                          "line": {"color": color, "dash": dash, "width": 2}})
         b = np.concatenate([[np.nan], step_bound(opt, s.steps)]) / gamma
         if np.isfinite(b).any() and not np.allclose(b[1:], 1.0):
             data.append({"type": "scatter", "mode": "lines", "x": f4(idx), "y": f4(b[idx]),
-                         "name": f"{r.label} · exact bound", "legendgroup": r.key,
+                         "name": f"{run_label(r.label)} · " + t("exact bound"), "legendgroup": r.key,
                          "line": {"color": color, "dash": "dash", "width": 2.5}})
     data.append({"type": "scatter", "mode": "lines", "x": [0, s.steps], "y": [1, 1],
-                 "name": "α (= γ): the paper's bound", "line": {"color": "#222", "dash": "dash",
+                 "name": t("α (= γ): the paper's bound"), "line": {"color": "#222", "dash": "dash",
                                                                "width": 1.5}})
     layout = {"height": 420, "margin": {"l": 60, "r": 20, "t": 30, "b": 50},
               "font": {"size": typo.base, "family": "Inter, 'Source Sans Pro', Arial, sans-serif"},
               "paper_bgcolor": "white", "plot_bgcolor": "#fafafa",
-              "xaxis": {"title": {"text": "step"}, "gridcolor": "#e5e5e5"},
+              "xaxis": {"title": {"text": t("step")}, "gridcolor": "#e5e5e5"},
               "yaxis": {"title": {"text": "|Δθᵢ| / γ_t"}, "gridcolor": "#e5e5e5", "rangemode": "tozero"},
               "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom"}}
     return Prebuilt({"data": data, "layout": layout})

@@ -6,6 +6,7 @@ stated below the rule.
 """
 from __future__ import annotations
 
+from optviz.i18n import note, t
 import re
 
 import optimizers
@@ -46,7 +47,7 @@ def values_latex(run: Run) -> str:
     if zeros:
         parts.append(r",\ ".join(f"{h.symbol} = 0" for h in zeros))
     if hp.get("warmup"):
-        parts.append(r"\text{warm-up over } %d \text{ steps}" % hp["warmup"])
+        parts.append(r"\text{%s } %d \text{ %s}" % (t("warm-up over"), hp["warmup"], t("steps")))
     return r",\quad ".join(parts)
 
 
@@ -58,26 +59,28 @@ def notes(run: Run) -> list[str]:
     out = []
     if spec.weight_decay in ("decoupled", "proximal") and "decay" in hp:
         if hp["decay"] == "lr":
-            out.append("Weight decay convention: **decay = lr** — each step shrinks θ by γ_t·λ "
-                       "(torch / optax AdamW).")
+            out.append(t("Weight decay convention: **decay = lr** — each step shrinks θ by γ_t·λ "
+                         "(torch / optax AdamW)."))
         else:
-            out.append("Weight decay convention: **decay = schedule** — each step shrinks θ by η_t·λ, "
-                       "independent of the learning rate (Loshchilov & Hutter, Alg. 2).")
+            out.append(t("Weight decay convention: **decay = schedule** — each step shrinks θ by "
+                         "η_t·λ, independent of the learning rate (Loshchilov & Hutter, Alg. 2)."))
     elif spec.weight_decay and hp.get("weight_decay"):
         out.append(_WD_RULE_NOTE[spec.weight_decay](spec))
     if spec.describe is not None:
-        out += list(spec.describe(hp))
+        out += [note(line) for line in spec.describe(hp)]
     if spec.paper:
-        out.append(f"Source: {spec.paper}.")
+        out.append(t("Source: {paper}.", paper=t(spec.paper)))
     return out
 
 
 _WD_RULE_NOTE = {
-    "l2": lambda spec: ("Weight decay is L2: λθ is added to the gradient, so it passes through the "
-                        "adaptive scaling" + (" (for Adam this is Adam-ℓ2, not AdamW)."
-                                              if spec.adam_family else ".")),
-    "decoupled": lambda spec: "Weight decay is decoupled: θ shrinks by γ_t·λ outside the update step.",
-    "proximal": lambda spec: "Weight decay is proximal: θ ← θ/(1 + γ_tλ) after the update step.",
+    "l2": lambda spec: (t("Weight decay is L2: λθ is added to the gradient, so it passes through "
+                          "the adaptive scaling (for Adam this is Adam-ℓ2, not AdamW).")
+                        if spec.adam_family else
+                        t("Weight decay is L2: λθ is added to the gradient, so it passes through "
+                          "the adaptive scaling.")),
+    "decoupled": lambda spec: t("Weight decay is decoupled: θ shrinks by γ_t·λ outside the update step."),
+    "proximal": lambda spec: t("Weight decay is proximal: θ ← θ/(1 + γ_tλ) after the update step."),
 }
 
 
@@ -89,11 +92,19 @@ def weight_decay_note(name: str, decay: str = "lr") -> str:
     if not kind:
         return ""
     if kind == "l2":
-        return ("λ is L2 weight decay: g ← g + λθ, so it passes through the optimizer's scaling"
-                + (" (Adam-ℓ2, not AdamW)." if spec.adam_family else "."))
+        return (t("λ is L2 weight decay: g ← g + λθ, so it passes through the optimizer's scaling "
+                  "(Adam-ℓ2, not AdamW).") if spec.adam_family else
+                t("λ is L2 weight decay: g ← g + λθ, so it passes through the optimizer's scaling."))
     if "decay" in spec.defaults:
-        how = ("θ shrinks by γ_t·λ (decay = lr, as torch/optax)" if decay == "lr" else
-               "θ shrinks by η_t·λ, independent of the learning rate (decay = schedule)")
-        return f"λ is {kind} weight decay, outside the adaptive step: per step {how}."
-    how = "θ shrinks by γ_t·λ" if kind == "decoupled" else "θ ← θ/(1 + γ_t·λ)"
-    return f"λ is {kind} weight decay: {how}, outside the update step."
+        if kind == "proximal":
+            return (t("λ is proximal weight decay, outside the adaptive step: per step θ shrinks by "
+                      "γ_t·λ (decay = lr, as torch/optax).") if decay == "lr" else
+                    t("λ is proximal weight decay, outside the adaptive step: per step θ shrinks by "
+                      "η_t·λ, independent of the learning rate (decay = schedule)."))
+        return (t("λ is decoupled weight decay, outside the adaptive step: per step θ shrinks by "
+                  "γ_t·λ (decay = lr, as torch/optax).") if decay == "lr" else
+                t("λ is decoupled weight decay, outside the adaptive step: per step θ shrinks by "
+                  "η_t·λ, independent of the learning rate (decay = schedule)."))
+    if kind == "decoupled":
+        return t("λ is decoupled weight decay: θ shrinks by γ_t·λ, outside the update step.")
+    return t("λ is proximal weight decay: θ ← θ/(1 + γ_t·λ), outside the update step.")

@@ -6,6 +6,7 @@ float slightly above the surface so they are not hidden inside it.
 """
 from __future__ import annotations
 
+from optviz.i18n import run_label, t
 import numpy as np
 
 from . import background, style
@@ -30,7 +31,7 @@ def surface_figure(s: Scenario, trajectories: dict, field: background.Field | No
     data = [{
         "type": "surface", "x": f4(x), "y": f4(y), "z": f4_2d(np.clip(z, None, zmax)),
         "colorscale": [[0, "#5f86b0"], [0.35, "#c5d9e8"], [0.65, "#f4efe4"], [1, "#e9c9a7"]],
-        "showscale": False, "opacity": 0.85, "name": surface.title,
+        "showscale": False, "opacity": 0.85, "name": t(surface.title),
         "contours": {"z": {"show": True, "usecolormap": False, "color": "#7a7a7a", "width": 1,
                            "start": float(zmin), "end": float(zmax),
                            "size": float((zmax - zmin) / 20) or 1.0}},
@@ -50,8 +51,8 @@ def surface_figure(s: Scenario, trajectories: dict, field: background.Field | No
         zz = np.where(inside, np.clip(h, zmin, zmax) + lift, np.nan)
         color = style.run_color(r.key)
         data.append({"type": "scatter3d", "mode": "lines", "x": f4(P[:, 0]), "y": f4(P[:, 1]),
-                     "z": f4(zz), "name": r.label, "line": {"color": color, "width": 6},
-                     "hovertemplate": f"{r.label}<br>(%{{x:.3g}}, %{{y:.3g}})<extra></extra>"})
+                     "z": f4(zz), "name": run_label(r.label), "line": {"color": color, "width": 6},
+                     "hovertemplate": f"{run_label(r.label)}<br>(%{{x:.3g}}, %{{y:.3g}})<extra></extra>"})
     zlabel = "log₁₀(f − f*)" if field.log else "f" if not power else f"f / 1e{power}"
     layout = {
         "height": 680 if s.view != "present" else 820, "margin": {"l": 0, "r": 0, "t": 10, "b": 0},

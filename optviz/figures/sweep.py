@@ -1,6 +1,7 @@
 """The sweep's heatmap (Plotly, no Streamlit): one cell per run of the grid."""
 from __future__ import annotations
 
+from optviz.i18n import t
 import math
 
 import numpy as np
@@ -48,6 +49,8 @@ def heatmap(result: SweepResult, metric: str, highlight: tuple[int, int] | None 
     (Streamlit reports no selection on heatmaps). `highlight`: a cell (i, j) to outline."""
     z = result.metric(metric)
     n = result.n
+    metric_title = t(METRIC_TITLES[metric])
+    diverged_word = t("diverged")
     spec = optimizers.spec(result.opt_name)
     xh, yh = spec.hparam(result.x_hp), spec.hparam(result.y_hp)
     xl = f"{result.x_hp}" + (" (log 1−β)" if result.x_log and is_beta_like(xh) else
@@ -69,51 +72,52 @@ def heatmap(result: SweepResult, metric: str, highlight: tuple[int, int] | None 
         tv = list(range(math.floor(lo), math.ceil(hi) + 1))
         step = max(1, len(tv) // 8)
         tv = tv[::step]
-        cb = dict(title="f − f*", tickvals=tv, ticktext=[f"1e{t}" for t in tv])
-        shown = np.vectorize(lambda v: "diverged" if not np.isfinite(v) else f"{v:.3g}")(z)
+        cb = dict(title="f − f*", tickvals=tv, ticktext=[f"1e{e}" for e in tv])
+        shown = np.vectorize(lambda v: diverged_word if not np.isfinite(v) else f"{v:.3g}")(z)
         fig.add_trace(go.Heatmap(z=zz, zmin=lo, zmax=hi, colorscale="Viridis", colorbar=cb,
-                                 text=shown, customdata=text, name="final loss",
+                                 text=shown, customdata=text, name=t("final loss"),
                                  hovertemplate="%{customdata}<br>f − f* = %{text}<extra></extra>"))
     elif metric == "steps_to":
         zz = z
-        shown = np.where(result.diverged, "diverged", np.where(np.isnan(z), "not reached",
+        shown = np.where(result.diverged, diverged_word, np.where(np.isnan(z), t("not reached"),
                                                                np.nan_to_num(z).astype(int).astype(str)))
         fig.add_trace(go.Heatmap(z=zz, colorscale="Viridis", reversescale=True,
-                                 colorbar=dict(title="steps"), text=shown, customdata=text,
-                                 name="steps to tol",
-                                 hovertemplate="%{customdata}<br>steps: %{text}<extra></extra>"))
+                                 colorbar=dict(title=t("steps")), text=shown, customdata=text,
+                                 name=t("steps to tol"),
+                                 hovertemplate="%{customdata}<br>" + t("steps") + ": %{text}<extra></extra>"))
         never = np.where(np.isnan(z) & ~result.diverged, 1.0, np.nan)
         if np.isfinite(never).any():
             fig.add_trace(go.Heatmap(z=never, colorscale=[[0, NOT_REACHED_COLOR], [1, NOT_REACHED_COLOR]],
-                                     showscale=False, hoverinfo="skip", name="not reached"))
-            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"not reached (tol {result.tol:g})",
+                                     showscale=False, hoverinfo="skip", name=t("not reached")))
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=t("not reached (tol {tol})", tol=f"{result.tol:g}"),
                                      marker=dict(symbol="square", size=12, color=NOT_REACHED_COLOR)))
     else:  # diverged
-        shown = np.where(result.diverged, result.diverged_at.astype(str), "never")
+        shown = np.where(result.diverged, result.diverged_at.astype(str), t("never"))
         fig.add_trace(go.Heatmap(z=z, colorscale="YlOrRd", reversescale=True,
-                                 colorbar=dict(title="diverged at"), text=shown, customdata=text,
-                                 name="diverged at",
-                                 hovertemplate="%{customdata}<br>diverged at step %{text}<extra></extra>"))
+                                 colorbar=dict(title=t("diverged at")), text=shown, customdata=text,
+                                 name=t("diverged at"),
+                                 hovertemplate="%{customdata}<br>" + t("diverged at step {k}", k="%{text}")
+                                 + "<extra></extra>"))
         ok = np.where(~result.diverged, 1.0, np.nan)
         if np.isfinite(ok).any():
             fig.add_trace(go.Heatmap(z=ok, colorscale=[[0, NOT_REACHED_COLOR], [1, NOT_REACHED_COLOR]],
-                                     showscale=False, hoverinfo="skip", name="never diverged"))
-            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="never diverged",
+                                     showscale=False, hoverinfo="skip", name=t("never diverged")))
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=t("never diverged"),
                                      marker=dict(symbol="square", size=12, color=NOT_REACHED_COLOR)))
     if metric != "diverged" and result.diverged.any():
         fig.add_trace(go.Heatmap(z=np.where(result.diverged, 1.0, np.nan),
                                  colorscale=[[0, DIVERGED_COLOR], [1, DIVERGED_COLOR]], showscale=False,
-                                 customdata=text, name="diverged",
-                                 hovertemplate="%{customdata}<br>diverged<extra></extra>"))
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="diverged",
+                                 customdata=text, name=diverged_word,
+                                 hovertemplate="%{customdata}<br>" + diverged_word + "<extra></extra>"))
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=diverged_word,
                                  marker=dict(symbol="square", size=12, color=DIVERGED_COLOR)))
     # click targets: heatmaps emit no selection events in Streamlit; invisible markers do
     for tr in fig.data:                       # the click targets below carry the hover text
         if tr.type == "heatmap":
             tr.hoverinfo, tr.hovertemplate = "skip", None
     I, J = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
-    hover = np.vectorize(lambda t, v: f"{t}<br>{METRIC_TITLES[metric]}: {v}")(text, shown)
-    fig.add_trace(go.Scatter(x=J.ravel(), y=I.ravel(), mode="markers", name="cells", showlegend=False,
+    hover = np.vectorize(lambda cell, v: f"{cell}<br>{metric_title}: {v}")(text, shown)
+    fig.add_trace(go.Scatter(x=J.ravel(), y=I.ravel(), mode="markers", name=t("cells"), showlegend=False,
                              marker=dict(size=max(4, 360 // n), color="rgba(0,0,0,0)", symbol="square"),
                              customdata=np.stack([I.ravel(), J.ravel()], axis=1),
                              text=hover.ravel(), hovertemplate="%{text}<extra></extra>"))
@@ -123,12 +127,13 @@ def heatmap(result: SweepResult, metric: str, highlight: tuple[int, int] | None 
                       line=dict(color="white", width=2))
         fig.add_shape(type="rect", x0=j - 0.9, x1=j + 0.9, y0=i - 0.9, y1=i + 0.9,
                       line=dict(color="black", width=1))
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="best cell",
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=t("best cell"),
                                  marker=dict(symbol="square-open", size=12, color="black")))
     xt, xtt = _ticks(result.x_values, result.x_log, is_beta_like(xh))
     yt, ytt = _ticks(result.y_values, result.y_log, is_beta_like(yh))
     fig.update_layout(
-        title=f"{spec.title}: {METRIC_TITLES[metric]} after {result.steps} steps on {result.surface.title}",
+        title=t("{opt}: {metric} after {steps} steps on {surface}", opt=t(spec.title), metric=metric_title,
+                steps=result.steps, surface=t(result.surface.title)),
         xaxis=dict(title=xl, tickvals=xt, ticktext=xtt, range=[-0.5, n - 0.5], showgrid=False),
         yaxis=dict(title=yl, tickvals=yt, ticktext=ytt, range=[-0.5, n - 0.5], showgrid=False),
         height=560, margin=dict(l=70, r=20, t=60, b=60), clickmode="event+select",

@@ -34,6 +34,7 @@ DEFAULT_STEPS = 1000
 DEFAULT_SEED = 0
 DEFAULT_EXPR = "x**2 + 3*y**2 + 2*sin(2*x)*sin(2*y)"
 VIEWS = ("explore", "present")
+LANGS = ("en", "ko")           # `lang`: left out of a link unless chosen; the page then follows the browser
 MAX_RUNS = 12
 MAX_COPIES = 3                 # adam, adam-2, adam-3
 MAX_VALUE_CHARS = 40           # a number or a name; `expr` has the parser's own limit
@@ -135,6 +136,7 @@ class Scenario:
     seed: int = DEFAULT_SEED
     view: str = "explore"
     preset: str = ""
+    lang: str = ""                                # "" = the browser's language
 
     def __post_init__(self):
         if not isinstance(self.params, Frozen):
@@ -294,6 +296,8 @@ def to_query(s: Scenario, explicit: bool = False) -> dict[str, str | list[str]]:
         q["view"] = s.view
     if s.preset:
         q["preset"] = s.preset
+    if s.lang:
+        q["lang"] = s.lang
     return q
 
 
@@ -462,10 +466,15 @@ def _read(raw, note_unknown: bool):
         r.note(f"preset: unknown preset {_shown(preset)}; ignored")
         preset = ""
 
+    lang = r.one("lang") or ""
+    if lang and lang not in LANGS:
+        r.note(f"lang: {_shown(lang)} is not a language of this page; valid: en, ko (or leave it out)")
+        lang = ""
+
     if note_unknown:
         _unknown(r, keys)
     s = Scenario(surface, params, expr, tuple(runs), float(x0), float(y0), int(steps), int(seed),
-                 view, preset)
+                 view, preset, lang)
     notes = r.notes
     if len(notes) > MAX_NOTES:
         notes = notes[:MAX_NOTES] + [f"… and {len(notes) - MAX_NOTES} more problems"]

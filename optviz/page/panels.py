@@ -7,6 +7,7 @@ import streamlit
 
 from optviz.figures.panels import PANELS
 from optviz.figures.panels.common import query_key
+from optviz.i18n import figure_texts, note, table_texts, t
 from optviz.model.scenario import parse_scenario
 from optviz.model.scenario import to_query
 
@@ -48,7 +49,7 @@ def render_panel(panel: str, query, st, step: int | None = None) -> None:
     try:
         parse_scenario(query)
     except ValueError as e:
-        st.warning(f"This panel cannot read the scenario: {e}")
+        st.warning(t("This panel cannot read the scenario: {why}", why=note(str(e))))
         return
     key = query_key({k: v for k, v in query.items()
                      if not k.startswith("sweep.") and k not in ("preset", "view")})
@@ -56,10 +57,12 @@ def render_panel(panel: str, query, st, step: int | None = None) -> None:
     option = getattr(mod, "OPTION", None)
     if option is not None:
         name, label = option
-        options[name] = bool(st.toggle(label, value=False, key=f"paper_{panel}_{name}"))
+        options[name] = bool(st.toggle(note(label), value=False, key=f"paper_{panel}_{name}"))
     data = _data(panel, key, tuple(options.items()))
-    st.plotly_chart(_step_cursor(mod.figure(data), step), key=f"paper_{panel}")
+    fig = mod.figure(data)
+    figure_texts(fig)          # the panels build their figures in English; shown in the page's language
+    st.plotly_chart(_step_cursor(fig, step), key=f"paper_{panel}")
     if hasattr(mod, "table"):
-        st.dataframe(mod.table(data), hide_index=True)
+        st.dataframe(table_texts(mod.table(data)), hide_index=True)
     if hasattr(mod, "caption"):
-        st.caption(mod.caption(data))
+        st.caption(note(mod.caption(data)))

@@ -24,7 +24,7 @@ import optimizers
 import surfaces
 
 from optviz.model.scenario import (CUSTOM, DEFAULT_EXPR, DEFAULT_OPTS, DEFAULT_SEED, DEFAULT_STEPS,
-                       DEFAULT_SURFACE, MAX_COPIES, MAX_RUNS, SEED, STEPS, Run, Scenario,
+                       DEFAULT_SURFACE, LANGS, MAX_COPIES, MAX_RUNS, SEED, STEPS, Run, Scenario,
                        build_surface, instance_base, instance_copy, instance_key, parse_query,
                        query_string, run_defaults, start_specs, surface_specs, to_query)
 from optviz.player.scene import click_grid_axes
@@ -78,6 +78,7 @@ def seed(session: MutableMapping, s: Scenario) -> None:
     session["steps"], session["seed"] = s.steps, s.seed
     session["view"] = s.view
     session["preset"] = s.preset
+    session["lang"] = s.lang
     surf = s.build_surface()
     session[DEFAULTS_KEY] = dependent_defaults(surf, [r.key for r in s.runs])
     session[SURFACE_ID_KEY] = (s.surface, s.expr)
@@ -198,11 +199,12 @@ def scenario(session: Mapping) -> Scenario:
     x0 = _valid(hx, session.get("x0", hx.default))
     y0 = _valid(hy, session.get("y0", hy.default))
     view = session.get("view", "explore")
+    lang = session.get("lang", "") or ""
     return Scenario(name, params, expr, tuple(runs), float(x0), float(y0),
                     int(_valid(STEPS, session.get("steps", DEFAULT_STEPS))),
                     int(_valid(SEED, session.get("seed", DEFAULT_SEED))),
                     view if view in ("explore", "present") else "explore",
-                    session.get("preset", "") or "")
+                    session.get("preset", "") or "", lang if lang in LANGS else "")
 
 
 def finish(session: MutableMapping, s: Scenario, current: Mapping | None = None,
@@ -306,3 +308,9 @@ def start_from_selection(session: MutableMapping, selection) -> bool:
                       float(gy[np.abs(gy - y).argmin()]))
             return True
     return False
+
+
+def choose_lang(session: MutableMapping, choice: str, browser_default: str) -> None:
+    """The sidebar's language switch: the link carries `lang` only while it differs from the
+    language the browser would give anyway."""
+    session["lang"] = "" if choice == browser_default else choice

@@ -12,6 +12,7 @@ from optviz.figures.sweep import heatmap
 from optviz.model.defaults import lr_hint
 from optviz.model.scenario import query_string
 from optviz.model.cache import LockedLRU
+from optviz.i18n import note, t
 from optviz.model.fmt import fmt_hparam, fmt_value
 from optviz.model.scenario import parse_scenario
 from optviz.model.sweep import (MAX_STEPS, METRIC_TITLES, METRICS, N_CHOICES, PREFIX, RESULTS,
@@ -152,44 +153,45 @@ def render(st, query: Mapping, write_url: bool = False, scenario=None) -> None:
             S.setdefault(PREFIX + k, v)
     notes = S.get(_NOTES, [])
     if notes:
-        shown = notes[:MAX_NOTES] + ([f"… and {len(notes) - MAX_NOTES} more problems"]
-                                     if len(notes) > MAX_NOTES else [])
-        st.warning("**Sweep settings of this link replaced by their defaults:**\n"
+        shown = [note(n) for n in notes[:MAX_NOTES]] + (
+            [t("… and {n} more problems", n=len(notes) - MAX_NOTES)] if len(notes) > MAX_NOTES else [])
+        st.warning(t("**Sweep settings of this link replaced by their defaults:**") + "\n"
                    + "\n".join(f"- {md_escape(n)}" for n in shown),
                    icon=":material/warning:")
 
-    st.markdown("#### Hyperparameter sweep")
-    st.caption("One optimizer, two of its hyperparameters on a grid, every cell a full run of the "
-               "race's surface, start, steps and seed — all cells in one batched run. Click a cell "
-               "to get its link into the race.")
+    st.markdown("#### " + t("Hyperparameter sweep"))
+    st.caption(t("One optimizer, two of its hyperparameters on a grid, every cell a full run of the "
+                 "race's surface, start, steps and seed — all cells in one batched run. Click a cell "
+                 "to get its link into the race."))
     c1, c2, c3 = st.columns(3)
-    opt = c1.selectbox("Optimizer", optimizers.names(), key=PREFIX + "opt", on_change=_on_opt_change,
-                       format_func=lambda n: optimizers.spec(n).title)
+    opt = c1.selectbox(t("Optimizer"), optimizers.names(), key=PREFIX + "opt", on_change=_on_opt_change,
+                       format_func={n: t(optimizers.spec(n).title) for n in optimizers.names()}.get)
     sw = sweepable(opt)
-    metric = c2.selectbox("Metric", METRICS, key=PREFIX + "metric",
-                          format_func=lambda m: METRIC_TITLES[m])
-    n = c3.select_slider("Grid n × n", options=list(N_CHOICES) if S.get(PREFIX + "n") in N_CHOICES
+    metric = c2.selectbox(t("Metric"), METRICS, key=PREFIX + "metric",
+                          format_func={m: t(METRIC_TITLES[m]) for m in METRICS}.get)
+    n = c3.select_slider(t("Grid n × n"), options=list(N_CHOICES) if S.get(PREFIX + "n") in N_CHOICES
                          else sorted(set(N_CHOICES) | {int(S.get(PREFIX + "n", 32))}),
                          key=PREFIX + "n")
     spec = optimizers.spec(opt)
     for axis, col in (("x", st.columns(4)), ("y", st.columns(4))):
-        col[0].selectbox(f"{axis} axis", sw, key=PREFIX + axis, on_change=_on_axis_change,
+        col[0].selectbox(t("{axis} axis", axis=axis), sw, key=PREFIX + axis, on_change=_on_axis_change,
                          args=(axis,))
         h = spec.hparam(S[PREFIX + axis])
-        col[1].number_input(f"{axis} min", key=PREFIX + axis + "min", format="%.6g",
+        col[1].number_input(t("{axis} min", axis=axis), key=PREFIX + axis + "min", format="%.6g",
                             min_value=float(h.lo), max_value=float(h.hi), step=None)
-        col[2].number_input(f"{axis} max", key=PREFIX + axis + "max", format="%.6g",
+        col[2].number_input(t("{axis} max", axis=axis), key=PREFIX + axis + "max", format="%.6g",
                             min_value=float(h.lo), max_value=float(h.hi), step=None)
-        col[3].toggle("log" + (" (1 − β)" if is_beta_like(h) else ""), key=PREFIX + axis + "log")
+        col[3].toggle(t("log scale") + (" (1 − β)" if is_beta_like(h) else ""), key=PREFIX + axis + "log")
     if metric == "steps_to":
-        st.number_input("tolerance on f − f*", key=PREFIX + "tol", min_value=1e-300, format="%.3g")
+        st.number_input(t("tolerance on f − f*"), key=PREFIX + "tol", min_value=1e-300, format="%.3g")
     settings = _settings_from(S)
     S[_STATE] = asdict(settings)
     S[_URL_OURS] = sweep_to_query(settings)
 
     surf, start, steps, seed, fixed, where = _race_context(q, settings.opt, scenario)
-    st.caption(f"Surface {surf.title}, start ({start[0]:g}, {start[1]:g}), {steps} steps, seed {seed}; "
-               f"{settings.opt}'s other hyperparameters: " +
+    st.caption(t("Surface {surface}, start ({x:g}, {y:g}), {steps} steps, seed {seed}; "
+                 "{opt}'s other hyperparameters: ", surface=t(surf.title), x=start[0], y=start[1],
+                 steps=steps, seed=seed, opt=settings.opt) +
                ", ".join(f"{h.name}={fixed[h.name]}" for h in optimizers.spec(settings.opt).hparams
                          if h.name not in (settings.x, settings.y) and h.kind == "float"))
     key = _result_key(settings, where, fixed)
@@ -206,16 +208,18 @@ def render(st, query: Mapping, write_url: bool = False, scenario=None) -> None:
         try:
             if limit is not None and not _within(st, key, limit, args, settings, stop):
                 return
-            bar = st.progress(0.0, text=f"Running {settings.n * settings.n} runs × {steps} steps…")
+            bar = st.progress(0.0, text=t("Running {runs} runs × {steps} steps…",
+                                                runs=settings.n * settings.n, steps=steps))
             res = sweep_grid(*args, tol=settings.tol, should_stop=stop,
-                             progress=lambda f: bar.progress(min(1.0, f), text=f"{f:.0%} of the grid"))
+                             progress=lambda f: bar.progress(min(1.0, f), text=t("{share} of the grid",
+                                                                                   share=f"{f:.0%}")))
         except optimizers.Cancelled:
             guard.hand_over(st)
             return
         except ValueError as e:
             if bar is not None:
                 bar.empty()
-            st.warning(f"Cannot run this sweep: {e}")
+            st.warning(t("Cannot run this sweep: {why}", why=note(str(e))))
             return
         bar.empty()
         res.settings = sweep_to_query(settings)
@@ -225,21 +229,25 @@ def render(st, query: Mapping, write_url: bool = False, scenario=None) -> None:
     # cleared (a second rerun would forget the click). The best cell is outlined instead.
     event = st.plotly_chart(heatmap(res, settings.metric, highlight=best_cell(res, settings.metric)),
                             key="sweep_heatmap", on_select="rerun", selection_mode="points")
-    st.caption(f"{settings.n}×{settings.n} runs in {res.seconds:.2f} s ({res.chunks} batched "
-               f"call{'s' if res.chunks > 1 else ''}). Diverged: {int(res.diverged.sum())} cells.")
+    st.caption(t("{n}×{n} runs in {seconds} s ({chunks} batched calls). Diverged: {diverged} cells."
+                 if res.chunks > 1 else
+                 "{n}×{n} runs in {seconds} s ({chunks} batched call). Diverged: {diverged} cells.",
+                 n=settings.n, seconds=f"{res.seconds:.2f}", chunks=res.chunks,
+                 diverged=int(res.diverged.sum())))
     cell = _selected_cell(event, res.n)
-    label = "Selected cell"
+    label = t("Selected cell")
     if cell is None:
-        cell, label = best_cell(res, settings.metric), "Best cell"
+        cell, label = best_cell(res, settings.metric), t("Best cell")
     if cell is not None:
         i, j = cell
-        link = "?" + query_string(cell_query(res, i, j, keep_sweep=True))
+        lang = {"lang": S["lang"]} if S.get("lang") else {}     # the link keeps a chosen language
+        link = "?" + query_string({**cell_query(res, i, j, keep_sweep=True), **lang})
         z = res.metric(settings.metric)[i, j]
         st.markdown(f"**{label}:** {settings.x} = {fmt_hparam(res.x_values[j])}, "
                     f"{settings.y} = {fmt_hparam(res.y_values[i])} — "
-                    f"{METRIC_TITLES[settings.metric]}: "
-                    f"{'diverged' if res.diverged[i, j] and settings.metric != 'diverged' else ('—' if np.isnan(z) else f'{z:.4g}')} "
-                    f"· [open it in the race]({link})")
+                    f"{t(METRIC_TITLES[settings.metric])}: "
+                    f"{t('diverged') if res.diverged[i, j] and settings.metric != 'diverged' else ('—' if np.isnan(z) else f'{z:.4g}')} "
+                    "· " + t("[open it in the race]({link})", link=link))
 
 
 def _within(st, key, limit: float, args, settings: SweepSettings, stop) -> bool:
@@ -254,19 +262,20 @@ def _within(st, key, limit: float, args, settings: SweepSettings, stop) -> bool:
         _REFUSED.put((limit, key), refused)
     est, n = refused
     n_cells = settings.n * settings.n
-    st.warning(f"**This sweep is too big for this server.** {settings.n} × {settings.n} = "
-               f"{n_cells:,} runs × {est.steps:,} steps would take about "
-               f"**{guard.secs(sweep_seconds(est, settings.n))} s** of "
-               f"computing (measured on a few of its steps); this server allows "
-               f"**{guard.budget('sweep'):g} s** "
-               f"per change.", icon=":material/timer:")
+    st.warning(t("**This sweep is too big for this server.** {n} × {n} = {cells} runs × {steps} steps "
+                 "would take about **{seconds} s** of computing (measured on a few of its steps); "
+                 "this server allows **{budget} s** per change.",
+                 n=settings.n, cells=f"{n_cells:,}", steps=f"{est.steps:,}",
+                 seconds=guard.secs(sweep_seconds(est, settings.n)),
+                 budget=f"{guard.budget('sweep'):g}"), icon=":material/timer:")
     if n is not None:
-        st.button(f"Run a {n} × {n} grid instead", on_click=_set_n, args=(n,), type="primary",
+        st.button(t("Run a {n} × {n} grid instead", n=n), on_click=_set_n, args=(n,), type="primary",
                   key="_sweep_offer", icon=":material/grid_on:",
-                  help=f"About {sweep_seconds(est, n):.0f} s by the same measurement")
+                  help=t("About {seconds} s by the same measurement",
+                         seconds=f"{sweep_seconds(est, n):.0f}"))
     else:
-        st.caption("Even the smallest grid is too much with these steps: use fewer steps in the "
-                   "race (the sweep runs the race's steps).")
+        st.caption(t("Even the smallest grid is too much with these steps: use fewer steps in the "
+                     "race (the sweep runs the race's steps)."))
     return False
 
 

@@ -5,7 +5,9 @@ import re
 
 import surfaces
 
+from optviz.i18n import t
 from optviz.model.scenario import CUSTOM
+from optviz.params import HParam
 
 # Everything Streamlit's Markdown (with its $…$ maths and :color[…] directives) treats specially.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
@@ -18,8 +20,17 @@ def md_escape(text: str) -> str:
 
 def surface_title(name: str) -> str:
     if name == CUSTOM:
-        return "Your own f(x, y)"
-    return surfaces.SPECS[name].title
+        return t("Your own f(x, y)")
+    return t(surfaces.SPECS[name].title)
+
+
+def range_text(h: HParam) -> str:
+    """HParam.range_text in the page's language (the interval itself is maths)."""
+    if h.kind == "bool":
+        return t("true or false")
+    if h.kind == "choice":
+        return t("one of {choices}", choices=", ".join(map(str, h.choices)))
+    return h.range_text()
 
 
 _GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "eta": "η",

@@ -3,17 +3,24 @@ scene builder)."""
 from __future__ import annotations
 
 from optviz.figures import background, style
+from optviz.i18n import run_label, speaking
 from optviz.model.scenario import Scenario
 
 from . import record, scene
 
 
-def scene_for(s: Scenario, trajectories: dict, field, surface=None, step: int | None = None):
+def scene_for(s: Scenario, trajectories: dict, field, surface=None, step: int | None = None,
+              lang: str | None = None):
     """(scene, blobs) for scenario `s`: its runs in the sidebar's order, the surface's window and
-    background, the view's type sizes."""
+    background, the view's type sizes; its texts in `lang` (default: the page's language)."""
+    with speaking(lang):
+        return _scene_for(s, trajectories, field, surface, step)
+
+
+def _scene_for(s, trajectories, field, surface, step):
     surface = surface or s.build_surface()
     typo = style.typography(s.view)
-    runs = [(record.RunInfo(r.key, r.name, r.hp_dict), r.label, style.run_color(r.key),
+    runs = [(record.RunInfo(r.key, r.name, r.hp_dict), run_label(r.label), style.run_color(r.key),
              style.run_dash(r.key), style.run_symbol(r.key))
             for r in s.runs if r.key in trajectories]
     st = scene.Style(base=typo.base, legend=typo.legend, tick=typo.tick, line=typo.line,

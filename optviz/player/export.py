@@ -26,7 +26,8 @@ def _script_safe(text: str) -> str:
     return text.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
 
 
-def race_html(scene: dict, blobs: list[tuple[str, bytes]], title: str = "Optimizer race") -> str:
+def race_html(scene: dict, blobs: list[tuple[str, bytes]], title: str = "Optimizer race",
+              lang: str = "en") -> str:
     player_js = (FRONTEND / "player.js").read_text(encoding="utf-8")
     css = (FRONTEND / "player.css").read_text(encoding="utf-8")
     # the scene without what only the live page uses (the start grid's click sets a new start)
@@ -38,7 +39,7 @@ def race_html(scene: dict, blobs: list[tuple[str, bytes]], title: str = "Optimiz
     boot = ("const d = JSON.parse(document.getElementById('ovp-data').textContent);\n"
             "mountStandalone(document.getElementById('ovp-root'), d.scene, d.blobs);\n")
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<html lang="{html.escape(lang)}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body {{ margin: 16px 24px; }} h1 {{ font: 600 20px Inter, Arial, sans-serif; margin: 0 0 8px; }}
 {css}</style>
