@@ -37,7 +37,8 @@ NAMES = {"SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "AMSGrad",
          "Dauphin", "Reddi", "Dozat", "Chen", "Rectified"}
 TERMS = {"heavy", "ball", "dense", "trust", "region", "proximal", "belief", "torch", "optax", "plotly",
          "CSV", "JSON", "HTML", "RMS", "ASCII", "tol", "true", "false", "custom", "present", "name",
-         "English", "lambda"}
+         "English", "lambda",
+         "Shift", "Home", "End"}       # key names, as printed on the keyboard
 IDENTIFIERS = ({h.name for n in optimizers.names() for h in optimizers.spec(n).hparams}
                | {h.name for n in surfaces.names() for h in surfaces.param_specs(n)}
                | {str(c) for n in optimizers.names() for h in optimizers.spec(n).hparams for c in h.choices}
@@ -87,7 +88,7 @@ def test_korean_entries_are_korean_and_keep_their_placeholders():
 def test_the_code_scan_finds_the_page_texts():
     texts = catalogue.code_texts()
     # one from each kind of place: app.py, a page module, a figure module, a table of titles
-    for t in ("Optimizer race", "Hyperparameter sweep", "start here", ":material/grid_on: Sweep",
+    for t in ("Optimizer race", "Hyperparameter sweep", "Show step arrows", ":material/grid_on: Sweep",
               "√v̂ per coordinate (x solid, y dotted) — Adam family"):
         assert t in texts
 

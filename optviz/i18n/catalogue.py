@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ["app.py", "optviz/page", "optviz/figures"]
+SOURCES = ["app.py", "optviz/page", "optviz/figures", "optviz/player"]
 # module-level tables of texts shown through t(name) (their values, not their keys)
 TABLES = {"TAB_NAMES", "TITLES", "TITLES_NORMALISED"}
 
@@ -80,6 +80,9 @@ def data_texts() -> dict[str, str]:
     for k, v in METRIC_TITLES.items():
         out.setdefault(v, f"sweep metric {k}")
     out.setdefault(SEED.help, "seed help")
+    from optviz.player.scene import line_texts
+    for text in line_texts():
+        out.setdefault(text, "player inspector line")
     return out
 
 

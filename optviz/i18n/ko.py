@@ -344,6 +344,59 @@ MESSAGES: dict[str, str] = {
     "λ는 L2 가중치 감쇠입니다: g ← g + λθ이므로 옵티마이저의 스케일링을 거칩니다 (AdamW가 아닌 Adam-ℓ2).",
 "λ is L2 weight decay: g ← g + λθ, so it passes through the optimizer's scaling.":
     "λ는 L2 가중치 감쇠입니다: g ← g + λθ이므로 옵티마이저의 스케일링을 거칩니다.",
+"Weight decay is L2: λθ is added to the gradient, so it passes through the adaptive scaling.":
+    "가중치 감쇠가 L2 방식입니다: λθ를 기울기에 더하므로 적응적 스케일링을 거칩니다.",
+"Weight decay is decoupled: θ shrinks by γ_t·λ outside the update step.":
+    "가중치 감쇠가 분리되어 있습니다: 업데이트 스텝 바깥에서 θ를 γ_t·λ만큼 줄입니다.",
+"Weight decay is proximal: θ ← θ/(1 + γ_tλ) after the update step.":
+    "가중치 감쇠가 근접(proximal) 방식입니다: 업데이트 스텝 뒤에 θ ← θ/(1 + γ_tλ)를 적용합니다.",
+"λ is decoupled weight decay: θ shrinks by γ_t·λ, outside the update step.":
+    "λ는 분리된 가중치 감쇠입니다: 업데이트 스텝 바깥에서 θ가 γ_t·λ만큼 줄어듭니다.",
+"λ is proximal weight decay: θ ← θ/(1 + γ_t·λ), outside the update step.":
+    "λ는 근접(proximal) 가중치 감쇠입니다: 업데이트 스텝 바깥에서 θ ← θ/(1 + γ_t·λ)를 적용합니다.",
+# ---------------------------------------------------------------- the race player
+"▶ Play, or step with ← → (Shift: ten steps), Home / End, once the player has focus. **Click anywhere on the map to start the race there.** Click a run in the legend to inspect its step; hover a path or the loss curve to see the same step in the other.":
+    "▶ 재생을 누르거나, 플레이어를 선택한 뒤 ← → (Shift: 10스텝씩), Home / End로 한 스텝씩 움직여 보세요. **지도 위 아무 곳이나 클릭하면 그 점에서 경주가 시작됩니다.** 범례에서 실행을 클릭하면 그 스텝을 자세히 볼 수 있고, 경로나 손실 곡선에 마우스를 올리면 다른 쪽에도 같은 스텝이 표시됩니다.",
+"The same player in a single ~6 MB file with plotly.js inside: put it on a slide or a course page; no server or network needed.":
+    "같은 플레이어를 plotly.js와 함께 약 6 MB짜리 파일 하나에 담았습니다. 슬라이드나 강의 페이지에 그대로 올리면 되고, 서버도 네트워크도 필요 없습니다.",
+"At step {k} (the race player's step): ": "스텝 {k}에서 (경주 플레이어의 스텝): ",
+"Play / pause (space)": "재생 / 일시정지 (스페이스)",
+"Previous step": "이전 스텝",
+"One step back (←; Shift+← ten)": "한 스텝 뒤로 (←; Shift+←는 10스텝)",
+"Next step": "다음 스텝",
+"One step forward (→; Shift+→ ten)": "한 스텝 앞으로 (→; Shift+→는 10스텝)",
+"Step": "스텝",
+"Speed": "속도",
+"Speed {label}": "속도 {label}",
+"Show step arrows": "스텝 화살표 표시",
+"arrows": "화살표",
+"Runs": "실행",
+"Loading the player…": "플레이어를 불러오는 중…",
+"Loading the runs…": "실행 결과를 불러오는 중…",
+"The player could not load plotly.js: {error}": "플레이어가 plotly.js를 불러오지 못했습니다: {error}",
+"Could not read the race data: {error}": "경주 데이터를 읽지 못했습니다: {error}",
+"momentum": "모멘텀",
+"step {t} of {steps}": "스텝 {t} / {steps}",
+"step {t} / {steps}": "스텝 {t} / {steps}",
+"arrows at scale (×1)": "화살표는 실제 크기 (×1)",
+"arrows ×{scale}, all alike": "화살표 ×{scale} 확대 (모두 같은 배율)",
+"Inspect this run's step": "이 실행의 스텝 자세히 보기",
+"Show {label}": "{label} 표시",
+"Show / hide": "표시 / 숨기기",
+"{label} · step {t}": "{label} · 스텝 {t}",
+"Step 0 is the start θ₀: press → for the first update.": "스텝 0은 시작점 θ₀입니다. →를 누르면 첫 업데이트를 볼 수 있습니다.",
+"This run diverged at step {k}.": "이 실행은 스텝 {k}에서 발산했습니다.",
+"{names} is computed on the server, in float64, from the recorded values (m̂_t, √v̂_t, γ_t, Δθ_t, g_t).":
+    "{names}는 기록된 값(m̂_t, √v̂_t, γ_t, Δθ_t, g_t)으로부터 서버에서 float64로 계산한 값입니다.",
+"{names} are computed on the server, in float64, from the recorded values (m̂_t, √v̂_t, γ_t, Δθ_t, g_t).":
+    "{names}는 기록된 값(m̂_t, √v̂_t, γ_t, Δθ_t, g_t)으로부터 서버에서 float64로 계산한 값입니다.",
+"schedule {name}": "스케줄 {name}",
+"γ_t / (√v̂_t + ε)  (effective step per coordinate)": "γ_t / (√v̂_t + ε)  (좌표별 실효 스텝)",
+"γ_t / (√v_t + ε)  (effective step per coordinate)": "γ_t / (√v_t + ε)  (좌표별 실효 스텝)",
+"m_t = β₁·m_{t−1} + (1−β₁)·g_t  (no correction: m̂_t = m_t)": "m_t = β₁·m_{t−1} + (1−β₁)·g_t  (보정 없음: m̂_t = m_t)",
+"√v_t  (no correction)": "√v_t  (보정 없음)",
+"b_t = μ·b_{t−1} + (1−τ)·(g_t + λθ_{t−1})  (momentum buffer)": "b_t = μ·b_{t−1} + (1−τ)·(g_t + λθ_{t−1})  (모멘텀 버퍼)",
+"Δθ_t = −γ_t·b_t  (Nesterov: −γ_t·(g_t + λθ_{t−1} + μ·b_t))": "Δθ_t = −γ_t·b_t  (Nesterov: −γ_t·(g_t + λθ_{t−1} + μ·b_t))",
 }
 
 # Messages composed by the core with values in them: regular expressions applied in order to the

@@ -7,9 +7,12 @@ run with its label, colour, record id and the inspector's rule lines) and the bl
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
+
+from optviz.i18n import t
 
 from . import record
 
@@ -77,7 +80,48 @@ def inspector_lines(name: str, fields: set[str]) -> list[dict]:
         lines = _MOMENTUM
     else:
         lines = _PLAIN
-    return [{"text": t, "field": f, "lag": lag} for t, f, lag in lines if f in fields]
+    return [{"text": t(text), "field": f, "lag": lag} for text, f, lag in lines if f in fields]
+
+
+def line_texts() -> list[str]:
+    """The inspector's line texts that hold words to translate (the catalogue lists them)."""
+    out = []
+    for lines in (_ADAM, _NOBC, _OTHER_ADAPTIVE, _PLAIN, _MOMENTUM):
+        out += [text for text, _, _ in lines if re.search("[a-z]{3}", text) and text not in out]
+    return out
+
+
+def texts() -> dict[str, str]:
+    """Every fixed text the player's frontend shows, in the page's language (player.js keeps the
+    English as its fallback; `{name}` fields are filled in by the browser)."""
+    return {
+        "play": "▶ " + t("Play"), "pause": "❚❚ " + t("Pause"),
+        "play_aria": t("Play"), "pause_aria": t("Pause"),
+        "play_title": t("Play / pause (space)"),
+        "prev_aria": t("Previous step"), "prev_title": t("One step back (←; Shift+← ten)"),
+        "next_aria": t("Next step"), "next_title": t("One step forward (→; Shift+→ ten)"),
+        "step_aria": t("Step"), "speed_aria": t("Speed"), "speed_button_aria": t("Speed {label}"),
+        "arrows_aria": t("Show step arrows"), "arrows": " " + t("arrows"),
+        "runs_aria": t("Runs"),
+        "loading": t("Loading the player…"), "loading_runs": t("Loading the runs…"),
+        "no_plotly": t("The player could not load plotly.js: {error}"),
+        "bad_data": t("Could not read the race data: {error}"),
+        "minimum": t("minimum"), "start": t("start"), "momentum": t("momentum"),
+        "step_axis": t("step"),
+        "step_of": t("step {t} of {steps}"), "step_num": t("step {t} / {steps}"),
+        "momentum_key": t("momentum") + " −γ_t m̂_t / −γ_t b_t",
+        "scale_1": t("arrows at scale (×1)"), "scale": t("arrows ×{scale}, all alike"),
+        "inspect_title": t("Inspect this run's step"),
+        "show_run": t("Show {label}"), "show_hide": t("Show / hide"),
+        "diverged_at": t("diverged at step {k}"),
+        "inspector_head": t("{label} · step {t}"),
+        "step0": t("Step 0 is the start θ₀: press → for the first update."),
+        "diverged_run": t("This run diverged at step {k}."),
+        "derived_one": t("{names} is computed on the server, in float64, from the recorded values "
+                         "(m̂_t, √v̂_t, γ_t, Δθ_t, g_t)."),
+        "derived_many": t("{names} are computed on the server, in float64, from the recorded values "
+                          "(m̂_t, √v̂_t, γ_t, Δθ_t, g_t)."),
+    }
 
 
 _CONSTANTS = (("beta1", "β₁"), ("beta2", "β₂"), ("eps", "ε"), ("weight_decay", "λ"),
@@ -89,7 +133,7 @@ def constants_text(hp: dict) -> str:
     parts += [f"{sym} = {hp[k]:g}" for k, sym in _CONSTANTS
               if k in hp and isinstance(hp[k], (int, float)) and not isinstance(hp[k], bool)]
     if hp.get("schedule", "constant") != "constant":
-        parts.append(f"schedule {hp['schedule']}")
+        parts.append(t("schedule {name}", name=hp["schedule"]))
     return ", ".join(parts)
 
 
@@ -141,7 +185,7 @@ def build(runs, trajectories: dict, surface, *, start, steps: int, background_pn
         "speeds": [[label, k] for label, k in SPEEDS],
         "rate": max(MIN_RATE, steps / SECONDS_AT_1X),
         "step": None if step is None else max(0, min(int(step), steps)),
-        "click_grid": CLICK_GRID, "plotly": PLOTLY_JS,
+        "click_grid": CLICK_GRID, "plotly": PLOTLY_JS, "texts": texts(),
         "style": {"base": style.base, "legend": style.legend, "tick": style.tick,
                   "line": style.line, "head": style.head, "height": style.height},
     }

@@ -119,6 +119,32 @@ function el(tag, attrs = {}, ...children) {
 
 const DASH = { solid: "solid", dash: "dash", dot: "dot" };
 
+// The texts a person reads, in English; the scene's `texts` (made in Python, in the page's
+// language) replace them. `{name}` fields are filled in here.
+const TEXTS = {
+  play: "▶ Play", pause: "❚❚ Pause", play_aria: "Play", pause_aria: "Pause",
+  play_title: "Play / pause (space)", prev_aria: "Previous step", prev_title: "One step back (←; Shift+← ten)",
+  next_aria: "Next step", next_title: "One step forward (→; Shift+→ ten)", step_aria: "Step",
+  speed_aria: "Speed", speed_button_aria: "Speed {label}", arrows_aria: "Show step arrows",
+  arrows: " arrows", runs_aria: "Runs", loading: "Loading the player…", loading_runs: "Loading the runs…",
+  no_plotly: "The player could not load plotly.js: {error}", bad_data: "Could not read the race data: {error}",
+  minimum: "minimum", start: "start", momentum: "momentum", step_axis: "step",
+  step_of: "step {t} of {steps}", step_num: "step {t} / {steps}",
+  momentum_key: "momentum −γ_t m̂_t / −γ_t b_t", scale_1: "arrows at scale (×1)",
+  scale: "arrows ×{scale}, all alike", inspect_title: "Inspect this run's step", show_run: "Show {label}",
+  show_hide: "Show / hide", diverged_at: "diverged at step {k}", inspector_head: "{label} · step {t}",
+  step0: "Step 0 is the start θ₀: press → for the first update.",
+  diverged_run: "This run diverged at step {k}.",
+  derived_one: "{names} is computed on the server, in float64, from the recorded values (m̂_t, √v̂_t, γ_t, Δθ_t, g_t).",
+  derived_many: "{names} are computed on the server, in float64, from the recorded values (m̂_t, √v̂_t, γ_t, Δθ_t, g_t).",
+};
+
+function text(scene, key, fields) {
+  const own = scene?.texts?.[key];
+  const s = typeof own === "string" ? own : TEXTS[key];
+  return fields ? s.replace(/\{(\w+)\}/g, (m, k) => (k in fields ? String(fields[k]) : m)) : s;
+}
+
 // ------------------------------------------------------------------------------------ player
 class Player {
   constructor(root, hooks) {
@@ -133,6 +159,27 @@ class Player {
     this.scene = null;
     this.ready = false;
     this.build();
+  }
+
+  tx(key, fields) { return text(this.scene, key, fields); }
+
+  // the fixed labels of the controls, in the scene's language
+  applyTexts() {
+    const T = (k) => this.tx(k);
+    this.legendEl.setAttribute("aria-label", T("runs_aria"));
+    this.playBtn.title = T("play_title");
+    this.playBtn.textContent = this.playing ? T("pause") : T("play");
+    this.playBtn.setAttribute("aria-label", this.playing ? T("pause_aria") : T("play_aria"));
+    this.prevBtn.setAttribute("aria-label", T("prev_aria"));
+    this.prevBtn.title = T("prev_title");
+    this.nextBtn.setAttribute("aria-label", T("next_aria"));
+    this.nextBtn.title = T("next_title");
+    this.slider.setAttribute("aria-label", T("step_aria"));
+    this.speedBox.setAttribute("aria-label", T("speed_aria"));
+    this.arrowBox.setAttribute("aria-label", T("arrows_aria"));
+    this.arrowText.textContent = T("arrows");
+    if (!this.ready) this.status.textContent = T("loading");
+    this.scaleKey = null;
   }
 
   build() {
@@ -163,7 +210,8 @@ class Player {
     this.arrowBox = el("input", { type: "checkbox", class: "ovp-arrowbox", "aria-label": "Show step arrows" });
     this.arrowBox.checked = true;
     this.arrowBox.addEventListener("change", () => { this.showArrows = this.arrowBox.checked; this.draw(); });
-    const arrowLabel = el("label", { class: "ovp-arrowlabel" }, this.arrowBox, " arrows");
+    this.arrowText = el("span", { text: " arrows" });
+    const arrowLabel = el("label", { class: "ovp-arrowlabel" }, this.arrowBox, this.arrowText);
     this.controls = el("div", { class: "ovp-controls" }, this.playBtn, this.prevBtn, this.slider,
                        this.nextBtn, this.stepText, this.speedBox, arrowLabel);
     this.inspector = el("div", { class: "ovp-inspector", "data-testid": "player-inspector",
@@ -198,7 +246,7 @@ class Player {
   // rate), the new paths are painted at once and plotly's own data follows when things are quiet.
   static layoutKey(scene) {
     return JSON.stringify([scene.window, scene.background, scene.steps, scene.f_star, scene.style,
-                           scene.minima, scene.start, scene.click_grid,
+                           scene.minima, scene.start, scene.click_grid, scene.texts,
                            scene.runs.map((r) => [r.key, r.label, r.color, r.dash, r.symbol])]);
   }
 
@@ -213,13 +261,14 @@ class Player {
     }
     if (!scene.runs.some((r) => r.key === this.focus)) this.focus = scene.runs[0]?.key ?? null;
     this.t = Math.max(0, Math.min(this.t, scene.steps));
+    this.applyTexts();
     this.speedBox.replaceChildren(...scene.speeds.map(([label, k]) => el("button", {
       class: "ovp-btn ovp-speed", type: "button", "aria-pressed": String(k === this.speed),
-      "aria-label": `Speed ${label}`, text: label,
+      "aria-label": this.tx("speed_button_aria", { label }), text: label,
       onclick: () => { this.speed = k; this.markSpeed(); if (this.playing) this.restartClock(); },
     })));
     if (!haveAll(scene)) {
-      if (!this.ready) this.status.textContent = "Loading the runs…";
+      if (!this.ready) this.status.textContent = this.tx("loading_runs");
       await new Promise((resolve) => {
         const w = () => { if (this.scene !== scene || haveAll(scene)) { REG.waiters.delete(w); resolve(); } };
         REG.waiters.add(w);
@@ -241,7 +290,7 @@ class Player {
     try {
       await loadPlotly(this.hooks.plotlyUrl);
     } catch (err) {
-      this.status.textContent = "The player could not load plotly.js: " + err.message;
+      this.status.textContent = this.tx("no_plotly", { error: err.message });
       return;
     }
     if (this.scene !== scene) return;
@@ -325,10 +374,11 @@ class Player {
     const bg = REG.blobs.get(s.background);
     const data = [
       { type: "scatter", mode: "markers", x: s.minima.map((m) => m[0]), y: s.minima.map((m) => m[1]),
-        name: "minimum", showlegend: false, hovertemplate: "minimum (%{x:.4g}, %{y:.4g})<extra></extra>",
+        name: this.tx("minimum"), showlegend: false,
+        hovertemplate: this.tx("minimum") + " (%{x:.4g}, %{y:.4g})<extra></extra>",
         marker: { symbol: "star", size: st.head + 8, color: "#ffd400", line: { color: "#333", width: 1.5 } } },
-      { type: "scatter", mode: "markers", x: [s.start[0]], y: [s.start[1]], name: "start",
-        showlegend: false, hovertemplate: "start (%{x:.4g}, %{y:.4g})<extra></extra>",
+      { type: "scatter", mode: "markers", x: [s.start[0]], y: [s.start[1]], name: this.tx("start"),
+        showlegend: false, hovertemplate: this.tx("start") + " (%{x:.4g}, %{y:.4g})<extra></extra>",
         marker: { symbol: "circle-open", size: st.head + 6, color: "#222", line: { width: 2.5 } } },
     ];
     this.T_ARROWS = data.length;
@@ -336,7 +386,7 @@ class Player {
       type: "scatter", mode: "lines", x: [xa, xa], y: [ya, ya], name, showlegend: false,
       hoverinfo: "skip", line: { color, width: 2.4, dash } });
     data.push(arrow("−γ∇f", "#111111", "solid"), arrow("Δθ", "#d10000", "solid"),
-              arrow("momentum", "#0a7d00", "dot"));
+              arrow(this.tx("momentum"), "#0a7d00", "dot"));
     this.T_HOVER = data.length;
     const [x0, y0] = [xa, ya];
     data.push({ type: "scatter", mode: "markers", x: [x0], y: [y0], showlegend: false, hoverinfo: "skip",
@@ -404,7 +454,7 @@ class Player {
       plot_bgcolor: "#fafafa", hovermode: "closest",
       title: { text: s.f_star ? "f(θ_t) − f*  (log)" : "f(θ_t)  (log)", font: { size: st.base - 1 },
                x: 0, xanchor: "left", y: 0.98 },
-      xaxis: { title: { text: "step", standoff: 2 }, range: [0, Math.max(1, s.steps)],
+      xaxis: { title: { text: this.tx("step_axis"), standoff: 2 }, range: [0, Math.max(1, s.steps)],
                gridcolor: "#e5e5e5", zeroline: false },
       yaxis: { type: "log", gridcolor: "#e5e5e5", exponentformat: "power" },
     };
@@ -526,8 +576,8 @@ class Player {
     if (this.t >= this.scene.steps) this.setStep(0, true);
     this.playing = true;
     this.root.dataset.playing = "1";
-    this.playBtn.textContent = "❚❚ Pause";
-    this.playBtn.setAttribute("aria-label", "Pause");
+    this.playBtn.textContent = this.tx("pause");
+    this.playBtn.setAttribute("aria-label", this.tx("pause_aria"));
     this.restartClock();
     this.frames = 0;
     const tick = (now) => {
@@ -546,8 +596,8 @@ class Player {
     this.playing = false;
     cancelAnimationFrame(this.raf);
     delete this.root.dataset.playing;
-    this.playBtn.textContent = "▶ Play";
-    this.playBtn.setAttribute("aria-label", "Play");
+    this.playBtn.textContent = this.tx("play");
+    this.playBtn.setAttribute("aria-label", this.tx("play_aria"));
     this.reportSoon();
     if (this.stale) this.syncSoon();
   }
@@ -570,8 +620,8 @@ class Player {
     this.drawnT = t;
     this.slider.value = String(t);
     this.slider.setAttribute("aria-valuenow", String(t));
-    this.slider.setAttribute("aria-valuetext", `step ${t} of ${this.scene.steps}`);
-    this.stepText.textContent = `step ${t} / ${this.scene.steps}`;
+    this.slider.setAttribute("aria-valuetext", this.tx("step_of", { t, steps: this.scene.steps }));
+    this.stepText.textContent = this.tx("step_num", { t, steps: this.scene.steps });
     this.root.dataset.step = String(t);
     (REG.lastStep ||= new Map()).set(this.hooks.key, t);
     this.frame = this.computeFrame(t);
@@ -706,8 +756,8 @@ class Player {
       this.scaleEl.append(
         el("span", { class: "ovp-key", style: "--c:#111" }, "−γ_t∇f"),
         el("span", { class: "ovp-key", style: "--c:#d10000" }, "Δθ_t"),
-        this.runs.some((r) => r.momentum) ? el("span", { class: "ovp-key ovp-dot", style: "--c:#0a7d00" }, "momentum −γ_t m̂_t / −γ_t b_t") : null,
-        el("span", { class: "ovp-scalev", text: F.scale === 1 ? "arrows at scale (×1)" : `arrows ×${fmt(F.scale)}, all alike` }));
+        this.runs.some((r) => r.momentum) ? el("span", { class: "ovp-key ovp-dot", style: "--c:#0a7d00" }, this.tx("momentum_key")) : null,
+        el("span", { class: "ovp-scalev", text: F.scale === 1 ? this.tx("scale_1") : this.tx("scale", { scale: fmt(F.scale) }) }));
     }
     this.scaleEl.dataset.scale = String(F.scale);
   }
@@ -720,11 +770,11 @@ class Player {
       this.legendVals.push(val);
       const label = el("button", { class: "ovp-run", type: "button",
                                    "aria-pressed": String(r.key === this.focus),
-                                   title: "Inspect this run's step", "data-key": r.key,
+                                   title: this.tx("inspect_title"), "data-key": r.key,
                                    onclick: () => this.setFocus(r.key) },
                        sw, el("span", { class: "ovp-label", text: r.label }), val);
-      const eye = el("input", { type: "checkbox", class: "ovp-eye", "aria-label": `Show ${r.label}`,
-                                title: "Show / hide" });
+      const eye = el("input", { type: "checkbox", class: "ovp-eye", "aria-label": this.tx("show_run", { label: r.label }),
+                                title: this.tx("show_hide") });
       eye.checked = !this.hidden.has(r.key);
       eye.addEventListener("change", () => this.setHidden(r.key, !eye.checked));
       return el("div", { class: "ovp-item" + (this.hidden.has(r.key) ? " ovp-off" : ""),
@@ -741,7 +791,7 @@ class Player {
       const v = r.f[k];
       const node = this.legendVals[i];
       if (!node) return;
-      node.textContent = dead ? `diverged at step ${r.diverged_at}` :
+      node.textContent = dead ? this.tx("diverged_at", { k: r.diverged_at }) :
         `${this.scene.f_star ? "f−f*" : "f"} = ${fmtLoss(v)}`;
       node.dataset.value = String(v);
       node.dataset.step = String(k);
@@ -769,13 +819,13 @@ class Player {
     const t = this.t;
     const head = el("div", { class: "ovp-ihead" },
                     el("span", { class: "ovp-swatch", style: `--c:${r.color}` }),
-                    el("strong", { text: `${r.label} · step ${t}` }),
+                    el("strong", { text: this.tx("inspector_head", { label: r.label, t }) }),
                     el("span", { class: "ovp-const", text: r.constants }));
     const rows = [];
     if (t === 0) {
-      rows.push(el("div", { class: "ovp-irow", text: "Step 0 is the start θ₀: press → for the first update." }));
+      rows.push(el("div", { class: "ovp-irow", text: this.tx("step0") }));
     } else if (t > r.last) {
-      rows.push(el("div", { class: "ovp-irow", text: `This run diverged at step ${r.diverged_at}.` }));
+      rows.push(el("div", { class: "ovp-irow", text: this.tx("diverged_run", { k: r.diverged_at }) }));
     }
     const show = t > 0 && t <= r.last;
     for (const line of r.lines) {
@@ -793,8 +843,8 @@ class Player {
     const notes = [];
     if (r.derived?.length && show) {
       const names = { m: "m_t", v: "v_t", eff: "γ_t/(√v̂_t+ε)", buf: "b_t" };
-      notes.push(`${r.derived.map((d) => names[d] || d).join(", ")} ${r.derived.length > 1 ? "are" : "is"} `
-                 + "computed on the server, in float64, from the recorded values (m̂_t, √v̂_t, γ_t, Δθ_t, g_t).");
+      notes.push(this.tx(r.derived.length > 1 ? "derived_many" : "derived_one",
+                         { names: r.derived.map((d) => names[d] || d).join(", ") }));
     }
     if (r.note) notes.push(r.note);
     box.replaceChildren(head, ...rows, ...notes.map((n) => el("div", { class: "ovp-inote", text: n })));
@@ -841,7 +891,7 @@ export function mountStandalone(root, scene, blobs) {
     const bin = atob(b64);
     const u8 = new Uint8Array(bin.length);
     for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
-    addBlob(u8).catch((err) => { root.textContent = "Could not read the race data: " + err.message; });
+    addBlob(u8).catch((err) => { root.textContent = text(scene, "bad_data", { error: err.message }); });
   }
   const p = playerFor(root, "standalone", { plotlyUrl: "" });
   p.update(scene);
