@@ -50,8 +50,14 @@ def test_a_korean_browser_gets_the_korean_page(server, browser, shots):
         assert "옵티마이저 경주" in sidebar and "곡면" in sidebar and "시작점과 길이" in sidebar
         body = page.locator("[data-testid='stMain']").inner_text()
         assert "이 시나리오 공유" in body and "Share this scenario" not in body
-        legend = " ".join(page.locator(".js-plotly-plot").first.locator(".legendtext").all_text_contents())
-        assert legend.count("f−f*") == 7
+        # the race player: its legend, controls and inspector in Korean
+        page.wait_for_selector(".ovp-legend .ovp-item", timeout=60_000)
+        legend = " ".join(page.locator(".ovp-legend .ovp-val").all_text_contents())
+        assert legend.count("f−f*") == 7, legend
+        assert page.locator(".ovp-play").inner_text().strip() == "▶ 재생"
+        assert page.locator("[data-testid='player-step']").inner_text().startswith("스텝 ")
+        assert "스텝" in page.locator("[data-testid='player-inspector']").inner_text()
+        assert page.locator(".ovp-arrowlabel").inner_text().strip() == "화살표"
         assert "lang=" not in page.url            # the browser's own language is not written
         page.screenshot(path=str(shots / "korean.png"))
         # Hangul is drawn with a real font: two syllables differ from each other and from the

@@ -38,7 +38,7 @@ NAMES = {"SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "AMSGrad",
 TERMS = {"heavy", "ball", "dense", "trust", "region", "proximal", "belief", "torch", "optax", "plotly",
          "CSV", "JSON", "HTML", "RMS", "ASCII", "tol", "true", "false", "custom", "present", "name",
          "English", "lambda",
-         "Shift", "Home", "End"}       # key names, as printed on the keyboard
+         "Shift", "Home", "End", "float64"}       # key names, as printed on the keyboard
 IDENTIFIERS = ({h.name for n in optimizers.names() for h in optimizers.spec(n).hparams}
                | {h.name for n in surfaces.names() for h in surfaces.param_specs(n)}
                | {str(c) for n in optimizers.names() for h in optimizers.spec(n).hparams for c in h.choices}
@@ -272,6 +272,29 @@ def test_every_tab_in_korean_has_no_english_left(tab, first):
     assert at.session_state["tab"] == tab
     left = english_left(at)
     assert not left, "English on the Korean page:\n" + "\n".join(f"  {w}: {t[:140]!r}" for t, w in left.items())
+    if first and tab == TAB_NAMES_KO[0]:
+        player_left = {t: w for t in player_texts(at)          # {fields} are filled in by the browser
+                       if (w := english_words(re.sub(r"\{\w+\}", " ", t)))}
+        assert not player_left, f"English in the race player: {player_left}"
+
+
+def player_texts(at) -> list[str]:
+    """What the race player shows in words: its fixed texts, run labels, inspector lines."""
+    (el,) = [e for e in at.get("bidi_component") if e.proto.WhichOneof("data") == "json"]
+    scene = json.loads(el.proto.json)
+    out = list(scene["texts"].values())
+    for r in scene["runs"]:
+        out += [r["label"], r["constants"], r["note"]] + [line["text"] for line in r["lines"]]
+    return out
+
+
+def test_the_player_speaks_english_by_default_and_korean_with_lang_ko():
+    en = player_texts(_page({"opt": ["adam", "sgd"], "steps": "20"}))
+    assert "▶ Play" in en and "Show step arrows" in en
+    at = _page({"opt": ["adam", "sgd"], "steps": "20", "lang": "ko"})
+    texts = json.loads([e for e in at.get("bidi_component")
+                        if e.proto.WhichOneof("data") == "json"][0].proto.json)["texts"]
+    assert texts["play"] == "▶ 재생" and texts["step_num"] == "스텝 {t} / {steps}"
 
 
 @pytest.mark.usefixtures("fresh_caches")
