@@ -348,3 +348,32 @@ def test_the_switch_changes_the_language_keeps_the_tab_and_writes_the_link():
     assert "lang" not in at.query_params
     assert at.session_state["tab"] == ":material/download: Export"
     assert any(b.label == "Trajectories (CSV)" for b in at.get("download_button"))
+
+
+def _scene(at) -> dict:
+    (el,) = [e for e in at.get("bidi_component") if e.proto.WhichOneof("data") == "json"]
+    return json.loads(el.proto.json)
+
+
+@pytest.mark.usefixtures("fresh_caches")
+def test_in_korean_the_panels_still_follow_the_players_step():
+    # the Korean tab labels and the translated axis titles must not hide the step cursor
+    at = _page({"lang": "ko", "opt": ["adam", "sgd"], "steps": "60"}, TAB_NAMES_KO[0])
+    assert _scene(at)["report"]                   # Diagnostics (진단) follows the step
+    at.session_state["player"] = {"step": 7}
+    at.run()
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    cursors = [sh for sh in spec["layout"].get("shapes", []) if sh.get("name") == "player step"]
+    assert len(cursors) == 6 and all(sh["x0"] == 7 for sh in cursors)
+    at.session_state["tab"] = TAB_NAMES_KO[2]
+    at.run()
+    assert _scene(at)["report"]
+    assert "스텝 7에서 (경주 플레이어의 스텝)" in " ".join(m.value for m in at.markdown)
+    at = _page({"lang": "ko", "preset": "adam-bias-correction"})
+    assert _scene(at)["report"]
+    at.session_state["player"] = {"step": 2}
+    at.run()
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    cursors = [sh for sh in spec["layout"].get("shapes", []) if sh.get("name") == "player step"]
+    assert cursors and all(sh["x0"] == 2 for sh in cursors)
+    assert not english_words(spec["layout"]["xaxis"]["title"]["text"])

@@ -59,9 +59,9 @@ def render_panel(panel: str, query, st, step: int | None = None) -> None:
         name, label = option
         options[name] = bool(st.toggle(note(label), value=False, key=f"paper_{panel}_{name}"))
     data = _data(panel, key, tuple(options.items()))
-    fig = mod.figure(data)
+    fig = _step_cursor(mod.figure(data), step)     # finds the step axes by their English titles
     figure_texts(fig)          # the panels build their figures in English; shown in the page's language
-    st.plotly_chart(_step_cursor(fig, step), key=f"paper_{panel}")
+    st.plotly_chart(fig, key=f"paper_{panel}")
     if hasattr(mod, "table"):
         st.dataframe(table_texts(mod.table(data)), hide_index=True)
     if hasattr(mod, "caption"):
