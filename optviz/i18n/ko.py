@@ -209,8 +209,6 @@ MESSAGES: dict[str, str] = {
 "**{run}** is left out of the race: {why}": "**{run}**은(는) 경주에서 빠졌습니다: {why}",
 "Pick at least one optimizer in the sidebar to start a race.": "경주를 시작하려면 사이드바에서 옵티마이저를 하나 이상 고르세요.",
 "Running the optimizers…": "옵티마이저를 실행하는 중…",
-"▶ Play runs the race from the start; the speed buttons continue from the current step. **Click anywhere on the map to start the race there.** Hover a path for its step and loss; click a legend entry to hide a run.":
-    "▶ 재생은 경주를 처음부터 보여 주고, 속도 버튼은 지금 스텝에서 이어 갑니다. **지도의 아무 곳이나 클릭하면 그곳에서 경주를 시작합니다.** 경로에 마우스를 올리면 스텝과 손실이 보이고, 범례 항목을 클릭하면 그 실행을 숨깁니다.",
 "Effective step size |Δθᵢ| / γ": "실효 스텝 크기 |Δθᵢ| / γ",
 "**:material/link: Share this scenario** — this link reproduces the race exactly": "**:material/link: 이 시나리오 공유** — 이 링크를 열면 똑같은 경주가 재현됩니다",
 " · [open it in presentation mode]({link}) (large type, sidebar closed)": " · [발표 모드로 열기]({link}) (큰 글씨, 사이드바 닫힘)",
@@ -230,7 +228,6 @@ MESSAGES: dict[str, str] = {
 "Trajectories (CSV)": "궤적 (CSV)",
 "Trajectories + scenario (JSON)": "궤적 + 시나리오 (JSON)",
 "Animated race (HTML, plays offline)": "경주 애니메이션 (HTML, 오프라인 재생)",
-"A single ~5 MB file with plotly.js inside: put it on a slide or a course page; no server needed.": "plotly.js가 들어 있는 약 5 MB짜리 파일 하나입니다. 슬라이드나 강의 페이지에 그대로 올리면 되고, 서버가 필요 없습니다.",
 "Load": "불러오기",
 "[Open as a link]({url}) · makes its point in {panel}": "[링크로 열기]({url}) · {panel}에서 확인할 수 있습니다",
 "This panel cannot read the scenario: {why}": "이 패널은 시나리오를 읽을 수 없습니다: {why}",
@@ -293,13 +290,11 @@ MESSAGES: dict[str, str] = {
 "first step / α (closed form)": "첫 스텝 / α (닫힌 형태)",
 "f(θ) per step (log)": "스텝별 f(θ) (로그)",
 "GD closed form ⌈ln(2tol/u₀²)/2ln(1−1/κ)⌉": "GD의 닫힌 형태 해 ⌈ln(2tol/u₀²)/2ln(1−1/κ)⌉",
-"start grid": "시작점 격자",
 "cells": "칸",
 # ---------------------------------------------------------------- figures
 "step": "스텝",
 "step {k}": "스텝 {k}",
 "diverged at step {k}": "스텝 {k}에서 발산",
-"start here": "여기서 시작",
 "minimum": "최소점",
 "start": "시작점",
 "Play": "재생",
@@ -324,7 +319,6 @@ MESSAGES: dict[str, str] = {
     "가중치 감쇠 방식: **decay = lr** — 스텝마다 θ를 γ_t·λ만큼 줄입니다 (torch / optax의 AdamW).",
 "Weight decay convention: **decay = schedule** — each step shrinks θ by η_t·λ, independent of the learning rate (Loshchilov & Hutter, Alg. 2).":
     "가중치 감쇠 방식: **decay = schedule** — 스텝마다 θ를 학습률과 무관하게 η_t·λ만큼 줄입니다 (Loshchilov & Hutter, 알고리즘 2).",
-"Weight decay is decoupled: θ shrinks by γ_t·λ outside the sign step.": "가중치 감쇠가 분리되어 있습니다: 부호 스텝 바깥에서 θ를 γ_t·λ만큼 줄입니다.",
 "Weight decay is L2: λθ is added to the gradient, so it passes through the adaptive scaling (for Adam this is Adam-ℓ2, not AdamW).":
     "가중치 감쇠가 L2 방식입니다: λθ를 기울기에 더하므로 적응적 스케일링을 거칩니다 (Adam이라면 AdamW가 아니라 Adam-ℓ2입니다).",
 "With these settings this is plain gradient descent.": "이 설정이면 기본 경사 하강법입니다.",
@@ -339,7 +333,6 @@ MESSAGES: dict[str, str] = {
     "λ는 적응적 스텝 바깥의 분리된 가중치 감쇠입니다: 스텝마다 θ가 γ_t·λ만큼 줄어듭니다 (decay = lr, torch/optax 방식).",
 "λ is decoupled weight decay, outside the adaptive step: per step θ shrinks by η_t·λ, independent of the learning rate (decay = schedule).":
     "λ는 적응적 스텝 바깥의 분리된 가중치 감쇠입니다: 스텝마다 θ가 학습률과 무관하게 η_t·λ만큼 줄어듭니다 (decay = schedule).",
-"λ is decoupled weight decay: θ shrinks by γ_t·λ, outside the sign step.": "λ는 분리된 가중치 감쇠입니다: 부호 스텝 바깥에서 θ가 γ_t·λ만큼 줄어듭니다.",
 "λ is L2 weight decay: g ← g + λθ, so it passes through the optimizer's scaling (Adam-ℓ2, not AdamW).":
     "λ는 L2 가중치 감쇠입니다: g ← g + λθ이므로 옵티마이저의 스케일링을 거칩니다 (AdamW가 아닌 Adam-ℓ2).",
 "λ is L2 weight decay: g ← g + λθ, so it passes through the optimizer's scaling.":
