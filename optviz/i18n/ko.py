@@ -390,6 +390,22 @@ MESSAGES: dict[str, str] = {
 "√v_t  (no correction)": "√v_t  (보정 없음)",
 "b_t = μ·b_{t−1} + (1−τ)·(g_t + λθ_{t−1})  (momentum buffer)": "b_t = μ·b_{t−1} + (1−τ)·(g_t + λθ_{t−1})  (모멘텀 버퍼)",
 "Δθ_t = −γ_t·b_t  (Nesterov: −γ_t·(g_t + λθ_{t−1} + μ·b_t))": "Δθ_t = −γ_t·b_t  (Nesterov: −γ_t·(g_t + λθ_{t−1} + μ·b_t))",
+# ---------------------------------------------------------------- budgets on a shared server
+"**This race is too big for this server.** {n} optimizers × {steps} steps would take about **{seconds} s** of computing (measured on a few of its steps); this server allows **{budget} s** per change.":
+    "**이 경주는 이 서버에서 돌리기에 너무 큽니다.** 옵티마이저 {n}개 × {steps} 스텝이면 계산에 약 **{seconds}초**가 걸립니다(몇 스텝을 실제로 돌려 잰 값). 이 서버는 변경 한 번에 **{budget}초**까지 허용합니다.",
+"**This race is too big for this server.** {n} optimizer × {steps} steps would take about **{seconds} s** of computing (measured on a few of its steps); this server allows **{budget} s** per change.":
+    "**이 경주는 이 서버에서 돌리기에 너무 큽니다.** 옵티마이저 {n}개 × {steps} 스텝이면 계산에 약 **{seconds}초**가 걸립니다(몇 스텝을 실제로 돌려 잰 값). 이 서버는 변경 한 번에 **{budget}초**까지 허용합니다.",
+"Run it with {steps} steps": "{steps} 스텝으로 실행",
+"Even the fewest steps are too much here: race fewer optimizers, or a simpler surface.":
+    "가장 적은 스텝 수로도 이 서버에는 너무 많습니다. 옵티마이저 수를 줄이거나 더 단순한 곡면을 고르세요.",
+"**This sweep is too big for this server.** {n} × {n} = {cells} runs × {steps} steps would take about **{seconds} s** of computing (measured on a few of its steps); this server allows **{budget} s** per change.":
+    "**이 스윕은 이 서버에서 돌리기에 너무 큽니다.** {n} × {n} = {cells}번의 실행 × {steps} 스텝이면 계산에 약 **{seconds}초**가 걸립니다(몇 스텝을 실제로 돌려 잰 값). 이 서버는 변경 한 번에 **{budget}초**까지 허용합니다.",
+"Run a {n} × {n} grid instead": "대신 {n} × {n} 격자로 실행",
+"About {seconds} s by the same measurement": "같은 방식으로 재면 약 {seconds}초",
+"Even the smallest grid is too much with these steps: use fewer steps in the race (the sweep runs the race's steps).":
+    "이 스텝 수로는 가장 작은 격자도 너무 큽니다. 경주의 스텝 수를 줄이세요(스윕은 경주와 같은 스텝 수로 실행합니다).",
+"**Sweep settings of this link replaced by their defaults:**": "**이 링크의 스윕 설정 중 다음 항목을 기본값으로 바꿨습니다:**",
+"… and {n} more problems": "… 외 {n}개 문제",
 }
 
 # Messages composed by the core with values in them: regular expressions applied in order to the
@@ -540,8 +556,11 @@ _P = [
     (r"('[^']*') is not a function\b", r"\1은(는) 함수가 아닙니다"),
     (r"\b(\w+)\(\) takes (\d+) arguments? but got (\d+)", r"\1()은 인자를 \2개 받는데 \3개가 주어졌습니다"),
     (r"\bexponent ('[^']*') is not a finite number", r"지수 \1은(는) 유한한 수가 아닙니다"),
-    (r"\bexponent ('[^']*')(?: \(= (\S+)\))? is too large", lambda m: f"지수 {m.group(1)}"
-     + (f" (= {m.group(2)})" if m.group(2) else "") + "이(가) 너무 큽니다"),
+    (r"\bexponent ('[^']*')(?: \(= ([^,)\s]+)(, the same for every x and y)?\))? is too large",
+     lambda m: f"지수 {m.group(1)}" + (f" (= {m.group(2)}" + (", 모든 x, y에서 같은 값" if m.group(3) else "")
+                                        + ")" if m.group(2) else "") + "이(가) 너무 큽니다"),
+    (r"\bexponent ('[^']*') reaches (\S+) in magnitude for (.+? ≤ x, y ≤ \S+?)(?=;|$| \(| at column)",
+     r"지수 \1의 절댓값이 \3에서 \2에 이릅니다"),
     (r"\bnumber ('[^']*') is too large", r"숫자 \1이(가) 너무 큽니다"),
     (r" at column (\d+)", r" (\1번째 글자)"),
     # hints after the message
@@ -553,6 +572,7 @@ _P = [
     (r"; use \* to multiply, e\.g\. x\*\(y\+1\)", r"; 곱셈은 *로 쓰세요. 예: x*(y+1)"),
     (r"; allowed: ([a-z0-9_, ]+)", r"; 쓸 수 있는 함수: \1"),
     (r"; write (\w+)\(\.\.\.\) positionally", r"; \1(...)처럼 위치 인자로 쓰세요"),
+    (r"; the limit for an exponent that varies is (\S+)", r"; x, y에 따라 변하는 지수는 절댓값 최대 \1까지입니다"),
     (r"; the limit is (\S+) in magnitude", r"; 절댓값 최대 \1까지입니다"),
     (r"; the limit is (\S+)", r"; 최대 \1까지입니다"),
     # Python's own syntax messages (after "문법 오류: ")
