@@ -377,3 +377,26 @@ def test_in_korean_the_panels_still_follow_the_players_step():
     cursors = [sh for sh in spec["layout"].get("shapes", []) if sh.get("name") == "player step"]
     assert cursors and all(sh["x0"] == 2 for sh in cursors)
     assert not english_words(spec["layout"]["xaxis"]["title"]["text"])
+
+
+def test_the_offline_race_in_korean_carries_korean_texts():
+    from optviz.model.scenario import parse_query
+    from optviz.model.runs import RunCache
+    from optviz.player import export as player_export
+    from optviz.player.build import scene_for
+    scn, _ = parse_query({"opt": ["adam", "sgd"], "steps": "10"})
+    traj = RunCache().trajectories(scn)
+    scene, blobs = scene_for(scn, traj, _field_of(scn), lang="ko")
+    assert i18n.get_lang() == "en"                     # the page's language is left as it was
+    assert scene["texts"]["play"] == "▶ 재생" and scene["texts"]["arrows_aria"] == "스텝 화살표 표시"
+    page = player_export.race_html(scene, blobs, title="경주", lang="ko")
+    assert page.startswith("<!DOCTYPE html>\n<html lang=\"ko\">")
+    data = json.loads(page.split('id="ovp-data">', 1)[1].split("</script>", 1)[0])
+    assert data["scene"]["texts"]["step_num"] == "스텝 {t} / {steps}"
+    en, _ = scene_for(scn, traj, _field_of(scn))
+    assert en["texts"]["play"] == "▶ Play"
+
+
+def _field_of(scn):
+    from optviz.figures.background import sample
+    return sample(scn.build_surface())
