@@ -124,7 +124,10 @@ def test_arrows_point_down():
     """The core (optimizers, surfaces) knows nothing of the app but the shared HParam type; the model
     knows nothing of figures or the page; figures know nothing of the page."""
     layer = {"optimizers": 0, "surfaces": 0, "optviz.params": 0, "optviz": 0, "optviz.model": 1,
-             "optviz.figures": 2, "optviz.player": 2, "optviz.page": 3, "app": 4}
+             "optviz.figures": 2, "optviz.player": 2, "optviz.page": 3, "app": 4,
+             # the message tables sit beside the model (figures, player and page translate with
+             # them); the catalogue is a tool that reads every layer's texts, so it sits on top
+             "optviz.i18n": 1, "optviz.i18n.catalogue": 4}
 
     def level(n):
         best = max((k for k in layer if n == k or n.startswith(k + ".")), key=len)
