@@ -400,3 +400,24 @@ def test_the_offline_race_in_korean_carries_korean_texts():
 def _field_of(scn):
     from optviz.figures.background import sample
     return sample(scn.build_surface())
+
+
+@pytest.mark.usefixtures("fresh_caches")
+def test_the_budget_refusals_in_korean(monkeypatch):
+    from optviz.page import guard
+    monkeypatch.setenv(guard.RACE_ENV, "0.001")          # any race is over this budget
+    at = _page({"lang": "ko", "opt": ["adam", "sgd"], "steps": "5000"})
+    shown = " ".join(w.value for w in at.warning)
+    assert "이 경주는 이 서버에서 돌리기에 너무 큽니다" in shown and "**0.001초**" in shown, shown
+    assert "옵티마이저 2개 × 5,000 스텝" in shown
+    assert [b.label for b in at.button if b.key == "_race_offer"] in ([], ) or \
+        at.button(key="_race_offer").label.endswith("스텝으로 실행")
+    left = english_left(at)
+    assert not left, left
+    monkeypatch.setenv(guard.RACE_ENV, "off")
+    monkeypatch.setenv(guard.SWEEP_ENV, "0.001")
+    at = _page({"lang": "ko", "opt": ["adam"], "steps": "200"}, TAB_NAMES_KO[5])
+    shown = " ".join(w.value for w in at.warning)
+    assert "이 스윕은 이 서버에서 돌리기에 너무 큽니다" in shown, shown
+    left = english_left(at)
+    assert not left, left

@@ -18,6 +18,8 @@ from __future__ import annotations
 import math
 import os
 
+from optviz.i18n import t
+
 RACE_ENV, SWEEP_ENV = "OPTVIZ_RACE_BUDGET", "OPTVIZ_SWEEP_BUDGET"
 DEFAULTS = {"race": 5.0, "sweep": 15.0}
 _OFF = ("0", "off", "none", "no", "unlimited", "inf")
@@ -100,18 +102,22 @@ def _refuse_race(st, scn, e) -> None:
     from optviz.model.scenario import STEPS
     from optviz.page.controls import options
     n = len(scn.runs)
-    st.warning(f"**This race is too big for this server.** {n} optimizer{'s' if n != 1 else ''} × "
-               f"{scn.steps:,} steps would take about **{secs(e.estimate.seconds)} s** of computing "
-               f"(measured on a few of its steps); this server allows **{budget('race'):g} s** per "
-               f"change.",
+    fields = dict(n=n, steps=f"{scn.steps:,}", seconds=secs(e.estimate.seconds),
+                  budget=f"{budget('race'):g}")
+    st.warning(t("**This race is too big for this server.** {n} optimizers × {steps} steps would "
+                 "take about **{seconds} s** of computing (measured on a few of its steps); this "
+                 "server allows **{budget} s** per change.", **fields) if n != 1 else
+               t("**This race is too big for this server.** {n} optimizer × {steps} steps would "
+                 "take about **{seconds} s** of computing (measured on a few of its steps); this "
+                 "server allows **{budget} s** per change.", **fields),
                icon=":material/timer:")
     fits = [v for v in options(STEPS, None) if e.offer is not None and v <= e.offer]
     if fits:
-        st.button(f"Run it with {max(fits):,} steps", on_click=_set_steps, args=(max(fits),),
-                  type="primary", key="_race_offer", icon=":material/play_arrow:")
+        st.button(t("Run it with {steps} steps", steps=f"{max(fits):,}"), on_click=_set_steps,
+                  args=(max(fits),), type="primary", key="_race_offer", icon=":material/play_arrow:")
     else:
-        st.caption("Even the fewest steps are too much here: race fewer optimizers, or a simpler "
-                   "surface.")
+        st.caption(t("Even the fewest steps are too much here: race fewer optimizers, or a simpler "
+                     "surface."))
 
 
 def secs(x: float) -> str:
