@@ -327,7 +327,7 @@ def test_warnings_and_errors_in_korean(query):
 @pytest.mark.usefixtures("fresh_caches")
 def test_the_sweep_with_bad_settings_in_korean():
     at = _page({"lang": "ko", "sweep.n": "4", "sweep.opt": "nope", "sweep.zz": "1"}, TAB_NAMES_KO[5])
-    assert any("스윕 링크" in w.value for w in at.warning)
+    assert any("이 링크의 스윕 설정 중 다음 항목을 기본값으로 바꿨습니다" in w.value for w in at.warning)
     left = english_left(at)
     assert not left, "English on the Korean page:\n" + "\n".join(f"  {w}: {t[:140]!r}" for t, w in left.items())
 

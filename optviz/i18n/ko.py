@@ -238,7 +238,6 @@ MESSAGES: dict[str, str] = {
 "Optimizer": "옵티마이저",
 "Metric": "지표",
 "Grid n × n": "격자 n × n",
-"Sweep link: {note}": "스윕 링크: {note}",
 "{axis} axis": "{axis}축",
 "{axis} min": "{axis} 최솟값",
 "{axis} max": "{axis} 최댓값",
