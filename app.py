@@ -163,7 +163,7 @@ def start_controls() -> None:
     b2.button(t("Reset"), icon=":material/restart_alt:", help=t("The surface's usual start"),
               on_click=state.default_start, args=(S,), width="stretch")
     st.select_slider(t("Steps"), options=controls.options(STEPS, S.get("steps")), key="steps",
-                     help=t("Number of updates. The animation shows at most 200 frames."))
+                     help=t("Number of updates. The player steps through every one of them."))
     st.number_input(t("Seed (gradient noise)"), min_value=0, max_value=int(SEED.hi), step=1,
                     key="seed", help=t(SEED.help))
 

@@ -198,7 +198,7 @@ MESSAGES: dict[str, str] = {
 "Reset": "초기화",
 "The surface's usual start": "이 곡면의 기본 시작점",
 "Steps": "스텝 수",
-"Number of updates. The animation shows at most 200 frames.": "업데이트 횟수. 애니메이션은 최대 200프레임까지 보여 줍니다.",
+"Number of updates. The player steps through every one of them.": "업데이트 횟수. 플레이어는 그 모든 스텝을 하나씩 보여 줍니다.",
 "Seed (gradient noise)": "시드 (기울기 노이즈)",
 " — changed since it was loaded": " — 불러온 뒤 바뀜",
 "**Preset: {title}**{tag} · what to look for": "**프리셋: {title}**{tag} · 관찰 포인트",
