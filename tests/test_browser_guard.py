@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -17,9 +16,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, free_port, serving, streamlit_cmd
 
-from test_browser import ARGS, CHROMIUM, READY, _free_port, sync_playwright   # skips as it does
+from test_browser import ARGS, CHROMIUM, READY, sync_playwright   # skips as it does
 
 pytestmark = pytest.mark.browser
 
@@ -33,35 +32,14 @@ DOS_LINK = {"surface": "custom", "expr": EXPR, "steps": "20000",
 
 @pytest.fixture(scope="module")
 def server():
-    port = _free_port()
+    port = free_port()
     log = open(ROOT / ".pytest_cache" / "streamlit-guard-test.log", "w") \
         if (ROOT / ".pytest_cache").is_dir() else subprocess.DEVNULL
     env = {**os.environ, "OPTVIZ_SWEEP_BUDGET": "off"}
     env.pop("OPTVIZ_RACE_BUDGET", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
-         f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
-         "--server.fileWatcherType=none"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                pass
-            if time.time() > deadline or proc.poll() is not None:
-                raise RuntimeError("streamlit did not become healthy")
-            time.sleep(0.2)
+    with serving(streamlit_cmd(port, "--server.fileWatcherType=none"), port, env=env,
+                 log=log) as (url, proc):
         yield url, proc.pid
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")

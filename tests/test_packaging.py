@@ -7,19 +7,17 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tarfile
 import time
 import tomllib
-import urllib.request
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, free_port, serving
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 NAME, VERSION = PYPROJECT["project"]["name"], PYPROJECT["project"]["version"]
@@ -131,12 +129,6 @@ def test_sdist_carries_its_tests_and_they_pass(dists):
 
 
 # ------------------------------------------------------------------------ the installed app
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def installed(dists, tmp_path_factory):
     """A fresh venv outside the checkout with the wheel installed. Its dependencies (streamlit,
@@ -183,24 +175,12 @@ def test_optviz_app_from_the_wheel_draws_the_default_race(installed):
             raise RuntimeError(f"the wheel's browser test must run in CI, but {missing}")
         pytest.skip(f"browser test skipped: {missing}")
     home, venv = installed["home"], installed["venv"]
-    port = _free_port()
+    port = free_port()
     log = home / "server.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen([str(venv / "bin" / "optviz"), "app", "--server.headless", "true",
-                                 "--server.port", str(port), "--server.address", "127.0.0.1"],
-                                cwd=home, env=_env(), stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                pass
-            assert proc.poll() is None, log.read_text()
-            assert time.time() < deadline, "optviz app did not become healthy\n" + log.read_text()
-            time.sleep(0.2)
+    cmd = [str(venv / "bin" / "optviz"), "app", "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1"]
+    with open(log, "w") as out, serving(cmd, port, cwd=home, env=_env(), log=out,
+                                        describe=log.read_text) as (url, _):
         with sync_playwright() as p:
             b = p.chromium.launch(executable_path=CHROMIUM, args=[
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
@@ -217,11 +197,5 @@ def test_optviz_app_from_the_wheel_draws_the_default_race(installed):
             # the packaged settings apply (toolbar in viewer mode: no Deploy button for students)
             assert page.locator("[data-testid='stAppDeployButton']").count() == 0
             b.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
     text = log.read_text()
     assert "Traceback" not in text and "Warning" not in text, text
