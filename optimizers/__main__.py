@@ -15,7 +15,6 @@ import argparse
 import importlib.util
 import math
 import os
-import subprocess
 import sys
 from importlib import metadata
 
@@ -219,10 +218,11 @@ def _app(args, prog) -> int:
         sys.stderr.write(f"{prog}: error: the web app's page is not in this installation\n")
         return 2
     cmd = [sys.executable, "-m", "streamlit", "run", page, *args]
-    try:
-        return subprocess.call(cmd)
-    except KeyboardInterrupt:  # Ctrl-C reached the server too; it shuts down by itself
-        return 130
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # the server replaces this process: a signal sent to `optviz app` (Ctrl-C, a service manager's
+    # or a test's terminate) reaches Streamlit itself instead of leaving it running as an orphan
+    os.execv(sys.executable, cmd)
 
 
 def _page_script() -> str | None:
