@@ -6,53 +6,17 @@ reruns, and the offline HTML playing from file:// with the network blocked.
 Outside CI these tests are skipped (loudly) when Chromium or Playwright is missing."""
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import time
-import urllib.request
 
-import numpy as np
 import pytest
 
-from conftest import ROOT, free_port, serving, streamlit_cmd
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"]
-READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 PLAYER = ".ovp-root[data-ready='1']"
 
 pytestmark = pytest.mark.browser
 
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:                                    # pragma: no cover - depends on the machine
-    sync_playwright = None
-
-_missing = ("playwright is not installed" if sync_playwright is None else
-            f"no Chromium at {CHROMIUM}" if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM))
-            else "")
-if _missing:
-    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
-        raise RuntimeError(f"browser tests must run in CI, but {_missing}")
-    pytest.skip(f"browser tests skipped: {_missing} (set CI=1 to make this an error)",
-                allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def server():
-    port = free_port()
-    with serving(streamlit_cmd(port), port) as (url, _):
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+# the page's server and browser as the other browser tests start them (and skip as they do)
+from test_browser import READY, browser, server, sync_playwright  # noqa: E402,F401
 
 
 @pytest.fixture(scope="module")
