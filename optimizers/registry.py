@@ -225,17 +225,17 @@ _ADAM_RULE = dict(init=rules.adam_init, family="adaptive", adam_family=True, ste
                   records=_ADAM_RECORDS, describe=_amsgrad_note)
 
 _BUILTIN: dict[str, OptimizerSpec] = {s.name: s for s in (
-    _entry(name="sgd", color="#d62728", title="SGD", hparams=_sgd_hparams(), **_SGD_RULE,
+    _entry(name="sgd", color="#bb2e00", title="SGD", hparams=_sgd_hparams(), **_SGD_RULE,
            description="Plain gradient descent: the step is the gradient times γ, so it is as large "
                        "as the slope and as ill-conditioned as the problem."),
-    _entry(name="momentum", color="#ff7f0e", title="Momentum", hparams=_sgd_hparams(momentum=0.9), **_SGD_RULE,
+    _entry(name="momentum", color="#a16335", title="Momentum", hparams=_sgd_hparams(momentum=0.9), **_SGD_RULE,
            description="Heavy-ball momentum: a running sum of past gradients, so consistent "
                        "directions accelerate and oscillations across a valley cancel."),
-    _entry(name="nesterov", color="#8c564b", title="Nesterov", hparams=_sgd_hparams(momentum=0.9, nesterov=True),
+    _entry(name="nesterov", color="#3b2500", title="Nesterov", hparams=_sgd_hparams(momentum=0.9, nesterov=True),
            **_SGD_RULE,
            description="Nesterov momentum: steps along g + μb, a look-ahead that brakes earlier "
                        "than heavy ball when the slope turns."),
-    _entry(name="adagrad", color="#2ca02c", weight_decay="l2", title="AdaGrad", family="accumulating",
+    _entry(name="adagrad", color="#0b5128", weight_decay="l2", title="AdaGrad", family="accumulating",
            init=rules.adagrad_init, update=rules.adagrad_update, latex=rules.ADAGRAD_LATEX,
            hparams=(_lr(1e-2),
                     HParam("lr_decay", 0.0, 0.0, 1.0, symbol=r"\delta",
@@ -249,7 +249,7 @@ _BUILTIN: dict[str, OptimizerSpec] = {s.name: s for s in (
            description="Divides each coordinate's step by the root of its summed squared gradients: "
                        "rare coordinates keep large steps (good for sparse features), but the sum "
                        "only grows, so steps shrink for ever."),
-    _entry(name="rmsprop", color="#9467bd", weight_decay="l2", title="RMSProp", family="adaptive",
+    _entry(name="rmsprop", color="#9246bb", weight_decay="l2", title="RMSProp", family="adaptive",
            init=rules.rmsprop_init, update=rules.rmsprop_update, latex=rules.RMSPROP_LATEX,
            hparams=(_lr(1e-2),
                     HParam("alpha", 0.99, 0.0, 1.0, symbol=r"\alpha", hi_open=True, grid=NEAR_ONE,
@@ -261,41 +261,41 @@ _BUILTIN: dict[str, OptimizerSpec] = {s.name: s for s in (
                            help="divide by the variance estimate v - ḡ² instead of v")) + _SCHEDULE,
            description="AdaGrad with a forgetting average of squared gradients: the step is "
                        "normalised per coordinate and does not shrink for ever. No bias correction."),
-    _entry(name="adam", color="#1f5fd1", weight_decay="l2", title="Adam", update=rules.adam_update, latex=rules.ADAM_LATEX,
+    _entry(name="adam", color="#0c4591", weight_decay="l2", title="Adam", update=rules.adam_update, latex=rules.ADAM_LATEX,
            hparams=_adam_hparams(), **_ADAM_RULE, paper="Kingma & Ba 2015, Algorithm 1",
            description="Momentum (m) divided by an RMS of gradients (√v), both bias-corrected: the "
                        "step is about γ in every coordinate whatever the gradient's scale. Its "
                        "weight decay is L2 (Adam-ℓ2): λθ passes through m and v."),
-    _entry(name="adam_nobc", color="#e377c2", weight_decay="l2", title="Adam, no bias correction", update=rules.adam_nobc_update,
+    _entry(name="adam_nobc", color="#d01d70", weight_decay="l2", title="Adam, no bias correction", update=rules.adam_nobc_update,
            latex=rules.ADAM_NOBC_LATEX, hparams=_adam_hparams(), **_ADAM_RULE,
            paper="Kingma & Ba 2015, §6.4",
            description="Adam without dividing by 1-β^t (RMSProp with momentum). With β2 near 1, v "
                        "starts near 0 and the first steps are far too large."),
-    _entry(name="amsgrad", color="#1a237e", weight_decay="l2", title="AMSGrad", update=rules.adam_update, latex=rules.AMSGRAD_LATEX,
+    _entry(name="amsgrad", color="#111c6a", weight_decay="l2", title="AMSGrad", update=rules.adam_update, latex=rules.AMSGRAD_LATEX,
            hparams=_adam_hparams(amsgrad=True), **{**_ADAM_RULE, "describe": None}, paper="Reddi et al. 2018",
            description="Adam with the running maximum of v: the effective step can only shrink, "
                        "which repairs Adam's non-convergence examples."),
-    _entry(name="adamw", color="#00a3a3", weight_decay="decoupled", title="AdamW", update=rules.adamw_update, latex=rules.ADAMW_LATEX,
+    _entry(name="adamw", color="#1b6f61", weight_decay="decoupled", title="AdamW", update=rules.adamw_update, latex=rules.ADAMW_LATEX,
            hparams=_adam_hparams(wd=1e-2, wd_help=_DECOUPLED, decay=True), **_ADAM_RULE,
            paper="Loshchilov & Hutter 2019; Zhuang et al. 2022",
            description="Adam with decoupled weight decay: θ shrinks by (1 - cλ) outside the "
                        "adaptive step, so the decay is not rescaled by √v. With ε = 0 it is "
                        "scale-free: multiplying ∇f by any positive vector leaves the path unchanged."),
-    _entry(name="adamprox", color="#9e9d24", weight_decay="proximal", title="AdamProx", update=rules.adamprox_update,
+    _entry(name="adamprox", color="#606b00", weight_decay="proximal", title="AdamProx", update=rules.adamprox_update,
            latex=rules.ADAMPROX_LATEX,
            hparams=_adam_hparams(wd=1e-2, wd_help="proximal weight decay: θ ← (θ - step)/(1 + c_t λ)",
                                  decay=True), **_ADAM_RULE,
            paper="Zhuang, Liu et al. 2022",
            description="The Adam step followed by the exact proximal step of (cλ/2)‖θ‖². AdamW is "
                        "its first-order Taylor approximation; the two agree when γλ is small."),
-    _entry(name="adamax", color="#b35900", weight_decay="l2", title="AdaMax", family="adaptive", init=rules.adamax_init,
+    _entry(name="adamax", color="#994e24", weight_decay="l2", title="AdaMax", family="adaptive", init=rules.adamax_init,
            update=rules.adamax_update, latex=rules.ADAMAX_LATEX, adam_family=True,
            step_bound=adamax_step_bound, records=_ADAM_RECORDS,
            hparams=(_lr(2e-3), _beta1(), _beta2(), _eps(1e-8), _wd()) + _SCHEDULE,
            paper="Kingma & Ba 2015, Algorithm 2",
            description="Adam with the L∞ norm: u is a decaying maximum of |g|, so |Δθ| ≤ γ/(1-β1^t) "
                        "· |m|/u stays close to γ. Only m is bias-corrected."),
-    _entry(name="nadam", color="#ff4081", weight_decay="l2", title="NAdam", family="adaptive", init=rules.nadam_init,
+    _entry(name="nadam", color="#790c37", weight_decay="l2", title="NAdam", family="adaptive", init=rules.nadam_init,
            update=rules.nadam_update, latex=rules.NADAM_LATEX, adam_family=True,
            step_bound=lr_step_bound, records=_ADAM_RECORDS,
            hparams=(_lr(2e-3), _beta1(), _beta2(), _eps(1e-8), _wd(),
@@ -306,20 +306,20 @@ _BUILTIN: dict[str, OptimizerSpec] = {s.name: s for s in (
            paper="Dozat 2016",
            description="Adam with Nesterov momentum: the step mixes the current gradient and the "
                        "momentum of the next step, with a slowly warming momentum schedule."),
-    _entry(name="radam", color="#6a1b9a", weight_decay="l2", title="RAdam", family="adaptive", init=rules.adam_init,
+    _entry(name="radam", color="#4f2dad", weight_decay="l2", title="RAdam", family="adaptive", init=rules.adam_init,
            update=rules.radam_update, latex=rules.RADAM_LATEX, adam_family=True,
            step_bound=lr_step_bound, records=_ADAM_RECORDS,
            hparams=(_lr(1e-3), _beta1(), _beta2(), _eps(1e-8), _wd()) + _SCHEDULE,
            paper="Liu et al. 2020",
            description="Rectified Adam: while v is too young to trust (ρ_t ≤ 5) it takes plain "
                        "momentum steps, then rescales the adaptive step by the variance rectifier r_t."),
-    _entry(name="lion", color="#000000", weight_decay="decoupled", title="Lion", family="adaptive", init=rules.lion_init,
+    _entry(name="lion", color="#242221", weight_decay="decoupled", title="Lion", family="adaptive", init=rules.lion_init,
            update=rules.lion_update, latex=rules.LION_LATEX, step_bound=lr_step_bound,
            hparams=(_lr(1e-4), _beta1(0.9), _beta2(0.99), _wd(0.0, _DECOUPLED)) + _SCHEDULE,
            paper="Chen et al. 2023",
            description="The sign of an interpolated momentum: every coordinate moves by exactly γ "
                        "each step, so pick γ 3-10× smaller than Adam's."),
-    _entry(name="adabelief", color="#7f7f7f", title="AdaBelief", family="adaptive", init=rules.adabelief_init,
+    _entry(name="adabelief", color="#5a7074", title="AdaBelief", family="adaptive", init=rules.adabelief_init,
            update=rules.adabelief_update, latex=rules.ADABELIEF_LATEX, adam_family=True,
            step_bound=lr_step_bound, records=_ADAM_RECORDS,
            hparams=(_lr(1e-3), _beta1(), _beta2(), _eps(1e-16)) + _SCHEDULE,

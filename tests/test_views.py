@@ -552,14 +552,12 @@ def test_the_weight_decay_convention_is_stated_for_every_optimizer_that_has_one(
     assert "Adam-ℓ2" in rules.weight_decay_note("adam") and "proximal" in rules.weight_decay_note("adamprox")
 
 
-def test_every_optimizer_has_its_own_colour_far_from_the_others():
-    def rgb(h):
-        return np.array([int(h[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
+def test_every_optimizer_has_its_own_colour_and_copies_their_own_dash():
+    # how far apart the colours are, for every vision and on every band: tests/test_colours.py
     assert all(optimizers.spec(n).color for n in optimizers.names())    # every built-in has its own
-    cols = [rgb(style.optimizer_color(n)) for n in optimizers.names()]
-    gaps = [np.linalg.norm(a - b) for i, a in enumerate(cols) for b in cols[i + 1:]]
-    assert min(gaps) > 60
-    assert style.run_color("adam-2") != style.run_color("adam") != style.run_color("adam-3")
+    cols = [style.optimizer_color(n) for n in optimizers.names()]
+    assert len(set(cols)) == len(cols)
+    assert style.run_color("adam-2") == style.run_color("adam") == style.run_color("adam-3")
     assert style.run_dash("adam-2") == "dash" and style.run_dash("adam") == "solid"
 
 

@@ -19,16 +19,29 @@ GRID = 150          # f is evaluated on GRID × GRID points (logistic regression
 IMAGE = 600         # the PNG is IMAGE × IMAGE pixels, bilinear from the grid
 LEVELS = 22
 
-# Light bands so coloured paths stand out on a projector: low (deep) values blue-grey, high sand.
-_STOPS = np.array([
-    [143, 170, 199],
-    [186, 207, 224],
-    [222, 233, 240],
-    [243, 241, 232],
-    [246, 229, 205],
-    [240, 212, 182],
-], dtype=float)
-_NAN_COLOR = (215, 215, 215)
+# Bands per theme. Light: pale, low (deep) values blue-grey, high sand, every band bright enough
+# that the runs' dark colours keep 3:1 on it. Dark: the same hues near black, dark enough that the
+# runs' light colours keep 3:1 (tests/test_colours.py checks every band against every run colour).
+_STOPS = {
+    "light": np.array([
+        [198, 216, 232],
+        [214, 227, 238],
+        [232, 239, 243],
+        [246, 244, 236],
+        [248, 235, 216],
+        [244, 224, 200],
+    ], dtype=float),
+    "dark": np.array([
+        [14, 22, 40],
+        [24, 36, 56],
+        [34, 48, 63],
+        [46, 51, 54],
+        [58, 53, 48],
+        [70, 60, 46],
+    ], dtype=float),
+}
+_NAN_COLOR = {"light": (215, 215, 215), "dark": (60, 60, 60)}
+_LINE_SHADE = {"light": 0.84, "dark": 1.45}   # level lines: a little darker / lighter than the band
 
 
 @dataclass(frozen=True)
@@ -114,17 +127,32 @@ def _upsample(z: np.ndarray, size: int) -> np.ndarray:
     return rows[:, i0] * (1 - w)[None, :] + rows[:, i0 + 1] * w[None, :]
 
 
-def _palette(n: int) -> np.ndarray:
-    """n band colours along the stops, then the same n slightly darker for the level lines."""
-    s = np.linspace(0, len(_STOPS) - 1, n)
-    i = np.clip(np.floor(s).astype(int), 0, len(_STOPS) - 2)
+def _theme(theme: str) -> str:
+    return theme if theme in _STOPS else "light"
+
+
+def _palette(n: int, theme: str = "light") -> np.ndarray:
+    """n band colours along the theme's stops, then the same n shaded for the level lines, then the
+    colour of undefined points."""
+    theme = _theme(theme)
+    stops = _STOPS[theme]
+    s = np.linspace(0, len(stops) - 1, n)
+    i = np.clip(np.floor(s).astype(int), 0, len(stops) - 2)
     w = (s - i)[:, None]
-    fill = _STOPS[i] * (1 - w) + _STOPS[i + 1] * w
-    line = fill * 0.78
-    return np.vstack([fill, line, [_NAN_COLOR]]).round().astype(np.uint8)
+    fill = stops[i] * (1 - w) + stops[i + 1] * w
+    line = np.clip(fill * _LINE_SHADE[theme], 0, 255)
+    return np.vstack([fill, line, [_NAN_COLOR[theme]]]).round().astype(np.uint8)
 
 
-def banded_png(field: Field, size: int = IMAGE, n_levels: int = LEVELS) -> bytes:
+def band_colors(theme: str = "light", n_levels: int = LEVELS) -> list[str]:
+    """Every band's colour and the undefined-points grey of `theme`'s map, as #rrggbb: what a run's
+    path is drawn over."""
+    pal = _palette(n_levels, theme)
+    rows = list(pal[:n_levels]) + [pal[-1]]
+    return ["#%02x%02x%02x" % tuple(int(c) for c in row) for row in rows]
+
+
+def banded_png(field: Field, size: int = IMAGE, n_levels: int = LEVELS, theme: str = "light") -> bytes:
     z = tame(height(field))[0]      # the same bands, and no overflow in the arithmetic below
     edges = levels(z, n_levels)
     big = _upsample(np.where(np.isfinite(z), z, np.nan), size)
@@ -135,19 +163,21 @@ def banded_png(field: Field, size: int = IMAGE, n_levels: int = LEVELS) -> bytes
     line[1:, :] |= band[1:, :] != band[:-1, :]
     index = np.where(line, band + n_levels, band)
     index = np.where(np.isfinite(big), index, 2 * n_levels)
-    return palette_png(index[::-1].astype(np.uint8), _palette(n_levels))   # PNG row 0 is the top
+    # PNG row 0 is the top
+    return palette_png(index[::-1].astype(np.uint8), _palette(n_levels, theme))
 
 
 def png_data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def background_uri(field: Field) -> str:
-    """The banded PNG of `field` as a data URI, computed once per distinct field."""
-    key = hashlib.sha1(field.f.tobytes()).hexdigest() + str(field.log)
+def background_uri(field: Field, theme: str = "light") -> str:
+    """The banded PNG of `field` in `theme` as a data URI, computed once per distinct field."""
+    theme = _theme(theme)
+    key = hashlib.sha1(field.f.tobytes()).hexdigest() + str(field.log) + theme
     hit = _URIS.get(key)
     if hit is None:
-        hit = png_data_uri(banded_png(field))
+        hit = png_data_uri(banded_png(field, theme=theme))
         if len(_URIS) > 32:
             _URIS.pop(next(iter(_URIS)))
         _URIS[key] = hit

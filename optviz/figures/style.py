@@ -1,8 +1,11 @@
-"""Colours and type sizes shared by every chart, so a run looks the same everywhere.
+"""Colours, line styles and type sizes shared by every chart, so a run looks the same everywhere.
 
-Each optimizer owns one colour whatever else is selected (its registry entry's `color`; Adam is
-always blue), so a lecturer's second slide matches the first. A second/third copy of the same optimizer (A/B) keeps the hue,
-darker/lighter, with a dashed/dotted line.
+Each optimizer owns one colour whatever else is selected (its registry entry's `color`, the light
+theme's; Adam is always blue), so a lecturer's second slide matches the first. The built-in colours
+form a palette in the spirit of Okabe & Ito's, tuned so that runs stay apart under simulated
+deuteranopia, protanopia and tritanopia and keep 3:1 contrast on every band of the map, in each
+theme (tests/test_colours.py measures both). Shape carries what colour alone cannot: the path head's
+marker says the optimizer's family, the dash says the copy (A solid, B dashed, C dotted).
 """
 from __future__ import annotations
 
@@ -11,11 +14,37 @@ from dataclasses import dataclass
 
 import optimizers
 
-# For an entry without its own colour: distinct hues at the built-ins' saturation, picked by a
-# stable hash of the name (the same name always gets the same colour, in every process).
-FALLBACK = ("#2e7d32", "#c62828", "#6d4c41", "#00838f", "#ad1457", "#4527a0", "#ef6c00", "#558b2f")
+THEMES = ("light", "dark")
+
+# The built-in palette: an entry's light-theme colour (its registry `color`) → its dark-theme twin.
+# Light colours are dark enough for 3:1 on the light map's deepest band, dark ones light enough for
+# 3:1 on the dark map's lightest band (background._STOPS).
+PALETTE = {
+    "#bb2e00": "#f1854f",   # vermillion
+    "#a16335": "#e79f03",   # orange-brown
+    "#3b2500": "#cfa67a",   # brown
+    "#0b5128": "#2bcea4",   # bluish green
+    "#9246bb": "#f094d2",   # purple / pink
+    "#0c4591": "#41a9ff",   # blue
+    "#d01d70": "#ed5ca6",   # reddish purple
+    "#111c6a": "#9bc3ff",   # navy / sky
+    "#1b6f61": "#6af6ff",   # teal / cyan
+    "#606b00": "#d6dd43",   # olive / yellow
+    "#994e24": "#fdb46c",   # rust / apricot
+    "#790c37": "#ff939d",   # wine / rose
+    "#4f2dad": "#b783ce",   # violet / lilac
+    "#242221": "#e6e9e7",   # near black / near white
+    "#5a7074": "#afd1c4",   # slate / sage
+}
+# For an entry without its own colour: a stable pick by a hash of the name (the same name always
+# gets the same colour, in every process), from hues the built-ins use least.
+FALLBACK = ("#0b5128", "#9246bb", "#994e24", "#1b6f61", "#d01d70", "#4f2dad", "#606b00", "#5a7074")
+
 DASHES = {1: "solid", 2: "dash", 3: "dot"}
-SYMBOLS = {1: "circle", 2: "square", 3: "diamond"}
+# The path head's marker by family (read from the entry, never from its name); a copy keeps it.
+FAMILY_SYMBOLS = {"sgd": "circle", "accumulating": "diamond", "adaptive": "triangle-up",
+                  "adam": "square", "adam-decoupled": "x"}
+SYMBOL_BY_COPY = {1: "", 2: "-open", 3: "-open-dot"}
 
 
 def _mix(hex_color: str, other: tuple[int, int, int], t: float) -> str:
@@ -24,33 +53,85 @@ def _mix(hex_color: str, other: tuple[int, int, int], t: float) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def optimizer_color(name: str) -> str:
-    """The colour of optimizer `name`: its entry's, or a stable pick for one without."""
+def luminance(hex_color: str) -> float:
+    """WCAG 2 relative luminance of #rrggbb."""
+    def lin(c):
+        c /= 255.0
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (lin(int(hex_color[i:i + 2], 16)) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two #rrggbb colours (1 … 21)."""
+    la, lb = sorted((luminance(a), luminance(b)))
+    return (lb + 0.05) / (la + 0.05)
+
+
+def _theme(theme: str) -> str:
+    return theme if theme in THEMES else "light"
+
+
+def readable(color: str, theme: str) -> str:
+    """`color` moved towards black (light theme) or white (dark) until it has 3:1 against every
+    band of that theme's map: a plugin's colour stays its hue but never vanishes into the map."""
+    from .background import band_colors      # the map's bands; background imports no style
+    bands = band_colors(theme)
+    far = (0, 0, 0) if theme == "light" else (255, 255, 255)
+    for k in range(21):
+        c = _mix(color, far, k / 20)
+        if min(contrast(c, b) for b in bands) >= 3.0:
+            return c
+    return _mix(color, far, 1.0)
+
+
+def optimizer_color(name: str, theme: str = "light") -> str:
+    """The colour of optimizer `name` in `theme`: its entry's, or a stable pick for one without."""
+    theme = _theme(theme)
     try:
-        color = optimizers.spec(name).color
+        color = optimizers.spec(name).color.lower()
     except ValueError:
         color = ""
-    return color or FALLBACK[zlib.crc32(name.encode()) % len(FALLBACK)]
+    color = color or FALLBACK[zlib.crc32(name.encode()) % len(FALLBACK)]
+    if color in PALETTE:
+        return color if theme == "light" else PALETTE[color]
+    return _READABLE.setdefault((color, theme), readable(color, theme))
 
 
-def run_color(key: str) -> str:
-    name, _, copy = key.partition("-")
-    base = optimizer_color(name)
-    if copy == "2":
-        return _mix(base, (0, 0, 0), 0.35)
-    if copy == "3":
-        return _mix(base, (255, 255, 255), 0.35)
-    return base
+_READABLE: dict[tuple[str, str], str] = {}
+
+
+def run_color(key: str, theme: str = "light") -> str:
+    """The colour of run `key` (`adam`, `adam-2`, …) in `theme`: its optimizer's (copies keep it;
+    the dash and the marker tell them apart)."""
+    name, _, _ = key.partition("-")
+    return optimizer_color(name, theme)
+
+
+def _copy(key: str) -> int:
+    _, _, copy = key.partition("-")
+    return int(copy) if copy.isdigit() else 1
 
 
 def run_dash(key: str) -> str:
-    _, _, copy = key.partition("-")
-    return DASHES.get(int(copy) if copy else 1, "solid")
+    return DASHES.get(_copy(key), "solid")
+
+
+def family(name: str) -> str:
+    """The style family of optimizer `name`, from its entry: sgd, accumulating, adaptive, adam
+    (m̂/√v̂ with L2 or no decay) or adam-decoupled (decoupled or proximal weight decay)."""
+    try:
+        spec = optimizers.spec(name)
+    except ValueError:
+        return "sgd"
+    if spec.adam_family:
+        return "adam-decoupled" if spec.weight_decay in ("decoupled", "proximal") else "adam"
+    return spec.family
 
 
 def run_symbol(key: str) -> str:
-    _, _, copy = key.partition("-")
-    return SYMBOLS.get(int(copy) if copy else 1, "circle")
+    name, _, _ = key.partition("-")
+    return FAMILY_SYMBOLS.get(family(name), "circle") + SYMBOL_BY_COPY.get(_copy(key), "")
 
 
 def rgba(hex_color: str, alpha: float) -> str:

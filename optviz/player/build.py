@@ -10,20 +10,21 @@ from . import record, scene
 
 
 def scene_for(s: Scenario, trajectories: dict, field, surface=None, step: int | None = None,
-              lang: str | None = None):
+              lang: str | None = None, theme: str = "light"):
     """(scene, blobs) for scenario `s`: its runs in the sidebar's order, the surface's window and
-    background, the view's type sizes; its texts in `lang` (default: the page's language)."""
+    background, the view's type sizes; its texts in `lang` (default: the page's language); run
+    colours and map bands those of `theme` ("light" or "dark")."""
     with speaking(lang):
-        return _scene_for(s, trajectories, field, surface, step)
+        return _scene_for(s, trajectories, field, surface, step, theme)
 
 
-def _scene_for(s, trajectories, field, surface, step):
+def _scene_for(s, trajectories, field, surface, step, theme="light"):
     surface = surface or s.build_surface()
     typo = style.typography(s.view)
-    runs = [(record.RunInfo(r.key, r.name, r.hp_dict), run_label(r.label), style.run_color(r.key),
+    runs = [(record.RunInfo(r.key, r.name, r.hp_dict), run_label(r.label), style.run_color(r.key, theme),
              style.run_dash(r.key), style.run_symbol(r.key))
             for r in s.runs if r.key in trajectories]
     st = scene.Style(base=typo.base, legend=typo.legend, tick=typo.tick, line=typo.line,
                      head=typo.head, height=typo.height if s.view == "present" else 640)
     return scene.build(runs, trajectories, surface, start=s.start, steps=s.steps,
-                       background_png=background.background_uri(field), style=st, step=step)
+                       background_png=background.background_uri(field, theme), style=st, step=step)

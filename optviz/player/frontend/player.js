@@ -444,7 +444,8 @@ class Player {
     this.L_CURSOR = ldata.length;
     ldata.push({ type: "scatter", mode: "markers", x: this.runs.map(() => 0), y: this.runs.map(() => hi),
                  showlegend: false, hoverinfo: "skip",
-                 marker: { size: 9, color: this.runs.map((r) => r.color), line: { color: "white", width: 1.5 } } });
+                 marker: { size: 10, color: this.runs.map((r) => r.color), symbol: this.runs.map((r) => r.symbol),
+                           line: { color: "white", width: 1.5 } } });   // the family marker, as at the path head
     this.L_HOVER = ldata.length;
     ldata.push({ type: "scatter", mode: "markers", x: [0], y: [hi], showlegend: false, hoverinfo: "skip",
                  marker: { size: 12, color: "rgba(0,0,0,0)", line: { color: "#000", width: 2 } } });
