@@ -21,7 +21,7 @@ from optviz.model.runs import RunCache
 from optviz.model.scenario import (CUSTOM, MAX_RUNS, SEED, STEPS, build_surface, instance_copy,
                                    instance_label, parse_query, query_string, start_specs,
                                    surface_specs, to_query)
-from optviz.page import controls, guard, state, sweep
+from optviz.page import controls, guard, state, sweep, tune
 from optviz.page.panels import render_panel
 from optviz.page.text import md_escape, range_text, surface_title, symbol_text
 from optviz.page import player
@@ -220,6 +220,7 @@ with st.sidebar:
     surface_controls()
     st.markdown("#### " + t("Optimizers"))
     optimizer_controls(problems)
+    tune.controls(st, S)          # a fair race: every optimizer at its best learning rate
     st.markdown("#### " + t("Start and length"))
     start_controls()
     # <html lang> follows the page's language (screen readers, fonts, translation prompts);
@@ -270,6 +271,8 @@ if notes:
 for key, msg in problems.items():
     st.error(t("**{run}** is left out of the race: {why}", run=md_escape(run_label(instance_label(key))),
                why=md_escape(note(msg))))
+
+tune.render(st, scn)
 
 if not scn.runs:
     st.info(t("Pick at least one optimizer in the sidebar to start a race."))

@@ -4,6 +4,7 @@
     python -m benchmarks core         # only the core (scene vs torch, sweep vs JAX, gradient replay)
     python -m benchmarks app          # only the app (rerun, payload, first load in Chromium)
     python -m benchmarks scaling      # time and peak memory over a grid of steps × runs
+    python -m benchmarks tune         # tuning the default race: 7 optimizers × 25 rates, one call
 
 Speed is never asserted against an absolute time here or in the tests: every comparison times the
 two sides alternately (A B A B …) and reports the minimum of each, because these machines drift by

@@ -1,4 +1,4 @@
-"""`python -m benchmarks [core|app|scaling|panels|budget]` (no argument: core and app). See benchmarks/__init__.py."""
+"""`python -m benchmarks [core|app|scaling|panels|budget|tune]` (no argument: core, app and tune). See benchmarks/__init__.py."""
 from __future__ import annotations
 
 import os
@@ -22,8 +22,8 @@ def _versions() -> str:
 
 def main(argv: list[str]) -> int:
     what = argv[0] if argv else "all"
-    if what not in ("all", "core", "app", "scaling", "panels", "budget"):
-        print(f"usage: python -m benchmarks [core|app|scaling|panels|budget]  (got {what!r})",
+    if what not in ("all", "core", "app", "scaling", "panels", "budget", "tune"):
+        print(f"usage: python -m benchmarks [core|app|scaling|panels|budget|tune]  (got {what!r})",
               file=sys.stderr)
         return 2
     if what in ("scaling", "panels", "budget"):
@@ -33,6 +33,10 @@ def main(argv: list[str]) -> int:
     print("Each ratio times both sides alternately (A B A B …) and compares the minimum of each; "
           "JAX runs in a process of its own.\n", flush=True)
     rows = []
+    if what == "tune":
+        from . import tuning
+        tuning.main()
+        return 0
     if what in ("all", "core"):
         from . import core
         rows += core.run_all()
@@ -40,6 +44,10 @@ def main(argv: list[str]) -> int:
         from . import page
         rows += page.run_all()
     print_table(rows)
+    if what == "all":                  # the fair race's tuning: a section of its own
+        from . import tuning
+        print()
+        tuning.main()
     return 0
 
 

@@ -405,6 +405,17 @@ MESSAGES: dict[str, str] = {
     "이 스텝 수로는 가장 작은 격자도 너무 큽니다. 경주의 스텝 수를 줄이세요(스윕은 경주와 같은 스텝 수로 실행합니다).",
 "**Sweep settings of this link replaced by their defaults:**": "**이 링크의 스윕 설정 중 다음 항목을 기본값으로 바꿨습니다:**",
 "… and {n} more problems": "… 외 {n}개 문제",
+# ---------------------------------------------------------------- tuned learning rates (page/tune.py)
+"Tune learning rates": "학습률 튜닝",
+"Runs every selected optimizer at {n} learning rates (log-spaced) from this start, in one batch, and races each at the rate that first gets f − f* ≤ {tol} (ties and runs that never get there: the lower final loss).":
+    "선택한 옵티마이저마다 로그 간격의 학습률 {n}개를 이 시작점에서 한 번의 배치로 돌려 보고, f − f* ≤ {tol}에 가장 먼저 닿는 학습률로 경주시킵니다(동률이거나 끝내 닿지 못하면 최종 손실이 더 낮은 쪽).",
+" ({runs} runs in one batch, {seconds} s)": " (한 배치에 {runs}번 실행, {seconds}초)",
+"**Learning rates tuned** for this scene{took}: each optimizer races at the best of {n} log-spaced rates — the first to reach f − f* ≤ {tol} (ties and runs that never reach it: the lower final loss). **Equal gradient budget:** every run, in the tuning and in the race, made the same {calls} gradient calls ({steps} steps). Changing a learning rate, or anything else in the race, clears the tag.":
+    "**이 장면에 맞춰 학습률을 튜닝했습니다**{took}. 각 옵티마이저는 로그 간격 학습률 {n}개 중 가장 좋은 값으로 경주합니다 — f − f* ≤ {tol}에 가장 먼저 닿는 값(동률이거나 끝내 닿지 못하면 최종 손실이 더 낮은 값). **같은 기울기 예산:** 튜닝에서도 경주에서도 모든 실행이 똑같이 {calls}번 기울기를 계산했습니다({steps} 스텝). 학습률이나 경주의 다른 설정을 바꾸면 이 표시는 사라집니다.",
+"**Tuning is too big for this server.** {runs} runs × {steps} steps would take about **{seconds} s** of computing; this server allows **{budget} s** for it.":
+    "**튜닝이 이 서버에서 돌리기에 너무 큽니다.** {runs}번의 실행 × {steps} 스텝이면 계산에 약 **{seconds}초**가 걸립니다. 이 서버는 튜닝에 **{budget}초**까지 허용합니다.",
+"Tune with {steps} steps": "{steps} 스텝으로 튜닝",
+"γ tuned = {lr}": "튜닝된 γ = {lr}",
 }
 
 # Messages composed by the core with values in them: regular expressions applied in order to the
@@ -421,6 +432,7 @@ _P = [
      r"view: \1은(는) 보기 이름이 아닙니다. 쓸 수 있는 값: present (또는 생략)"),
     (r"^lang: (.+) is not a language of this page; valid: en, ko \(or leave it out\)$",
      r"lang: \1은(는) 이 페이지의 언어가 아닙니다. 쓸 수 있는 값: en, ko (또는 생략)"),
+    (r"^tuned: (.+) is not 1 or 0; ignored$", r"tuned: \1은(는) 1도 0도 아니라서 무시했습니다"),
     (r"^preset: unknown preset (.+); ignored$", r"preset: \1은(는) 알 수 없는 프리셋이라 무시했습니다"),
     (r"^… and (\d+) more problems$", r"… 그 밖에 문제 \1개"),
     (r"^… and (\d+) more unknown parameters ignored$", r"… 그 밖에 알 수 없는 매개변수 \1개를 무시했습니다"),

@@ -8,7 +8,8 @@ Round trip: `parse_query(to_query(s)) == (s, [])`.
 
 URL contract (v=1): v, surface, the surface's parameters by name, expr (surface=custom), opt once per
 selected optimizer (a second/third copy of one optimizer is `adam-2`, `adam-3`), `<opt>.<hp>`, x0, y0,
-steps, seed, view (`present`), preset.
+steps, seed, view (`present`), preset, tuned (`1`: the learning rates are the tuned ones of
+optviz.model.tuning; the link then writes every run's lr, default or not).
 """
 from __future__ import annotations
 
@@ -137,6 +138,7 @@ class Scenario:
     view: str = "explore"
     preset: str = ""
     lang: str = ""                                # "" = the browser's language
+    tuned: bool = False                           # the lrs are tuned (optviz.model.tuning)
 
     def __post_init__(self):
         if not isinstance(self.params, Frozen):
@@ -283,7 +285,7 @@ def to_query(s: Scenario, explicit: bool = False) -> dict[str, str | list[str]]:
     for r in s.runs:
         d = run_defaults(r.name, surface)
         for k, v in r.hp.items():
-            if explicit or not _same(v, d[k]):
+            if explicit or not _same(v, d[k]) or (s.tuned and k == "lr"):
                 q[f"{r.key}.{k}"] = fmt_value(v)
     for name, v, d in (("x0", s.x0, surface.start[0]), ("y0", s.y0, surface.start[1])):
         if explicit or not _same(v, float(d)):
@@ -298,6 +300,8 @@ def to_query(s: Scenario, explicit: bool = False) -> dict[str, str | list[str]]:
         q["preset"] = s.preset
     if s.lang:
         q["lang"] = s.lang
+    if s.tuned:
+        q["tuned"] = "1"
     return q
 
 
@@ -471,14 +475,26 @@ def _read(raw, note_unknown: bool):
         r.note(f"lang: {_shown(lang)} is not a language of this page; valid: en, ko (or leave it out)")
         lang = ""
 
+    tuned = _read_tuned(r)
     if note_unknown:
         _unknown(r, keys)
     s = Scenario(surface, params, expr, tuple(runs), float(x0), float(y0), int(steps), int(seed),
-                 view, preset, lang)
+                 view, preset, lang, tuned)
     notes = r.notes
     if len(notes) > MAX_NOTES:
         notes = notes[:MAX_NOTES] + [f"… and {len(notes) - MAX_NOTES} more problems"]
     return s, notes, {k: v for k, v in r.raw.items() if k not in r.used}
+
+
+def _read_tuned(r: _Reader) -> bool:
+    """`tuned=1`: the page says the learning rates are tuned; anything else but 0 is noted."""
+    text = r.one("tuned")
+    if text is None or text in ("0", ""):
+        return False
+    if text != "1":
+        r.note(f"tuned: {_shown(text)} is not 1 or 0; ignored")
+        return False
+    return True
 
 
 def _parse_opts(r: _Reader) -> list[str]:

@@ -5,6 +5,7 @@ real steps, optimizers.budget). Defaults suit a class on a small shared server; 
 sets its own through the environment:
 
     OPTVIZ_RACE_BUDGET=30 OPTVIZ_SWEEP_BUDGET=120 streamlit run app.py    # seconds
+    OPTVIZ_TUNE_BUDGET=20 ...            # tuning the learning rates (25 rates × every run)
     OPTVIZ_RACE_BUDGET=off ...                                            # no limit
 
 Cancellation: `stop_check()` gives the runner a callable that is true once this session's script
@@ -20,17 +21,19 @@ import os
 
 from optviz.i18n import t
 
-RACE_ENV, SWEEP_ENV = "OPTVIZ_RACE_BUDGET", "OPTVIZ_SWEEP_BUDGET"
-DEFAULTS = {"race": 5.0, "sweep": 15.0}
+RACE_ENV, SWEEP_ENV, TUNE_ENV = "OPTVIZ_RACE_BUDGET", "OPTVIZ_SWEEP_BUDGET", "OPTVIZ_TUNE_BUDGET"
+ENVS = {"race": RACE_ENV, "sweep": SWEEP_ENV, "tune": TUNE_ENV}
+# tuning runs 25× the race's rows in one call: it gets the sweep's allowance, not the race's
+DEFAULTS = {"race": 5.0, "sweep": 15.0, "tune": 15.0}
 _OFF = ("0", "off", "none", "no", "unlimited", "inf")
 OFFER_TAKEN = "_budget_offer_taken"    # ("race", steps) or ("sweep", n): the offer the user took
 GRACE = 1.5                            # the budget for a taken offer's own re-probe
 
 
 def budget(kind: str) -> float | None:
-    """CPU seconds one change of `kind` ("race" or "sweep") may cost; None: no limit. An
+    """CPU seconds one change of `kind` ("race", "sweep" or "tune") may cost; None: no limit. An
     unreadable value in the environment falls back to the default."""
-    raw = os.environ.get(RACE_ENV if kind == "race" else SWEEP_ENV, "").strip().lower()
+    raw = os.environ.get(ENVS[kind], "").strip().lower()
     if not raw:
         return DEFAULTS[kind]
     if raw in _OFF:

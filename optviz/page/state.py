@@ -16,6 +16,7 @@ the default that a fresh page would compute.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Mapping, MutableMapping
 
 import numpy as np
@@ -35,6 +36,9 @@ NOTES_KEY = "_link_notes"
 DEFAULTS_KEY = "_dependent_defaults"
 SURFACE_ID_KEY = "_surface_id"
 GOOD_EXPR_KEY = "_last_good_expr"
+# the race (Scenario.race_key) whose learning rates were tuned: the `tuned` tag holds while the
+# race is exactly that one, so changing a learning rate (or anything tuning depended on) clears it
+TUNED_KEY = "_tuned_race"
 
 
 def read_query(qp) -> dict[str, list[str]]:
@@ -79,6 +83,7 @@ def seed(session: MutableMapping, s: Scenario) -> None:
     session["view"] = s.view
     session["preset"] = s.preset
     session["lang"] = s.lang
+    session[TUNED_KEY] = s.race_key() if s.tuned else None
     surf = s.build_surface()
     session[DEFAULTS_KEY] = dependent_defaults(surf, [r.key for r in s.runs])
     session[SURFACE_ID_KEY] = (s.surface, s.expr)
@@ -200,11 +205,13 @@ def scenario(session: Mapping) -> Scenario:
     y0 = _valid(hy, session.get("y0", hy.default))
     view = session.get("view", "explore")
     lang = session.get("lang", "") or ""
-    return Scenario(name, params, expr, tuple(runs), float(x0), float(y0),
-                    int(_valid(STEPS, session.get("steps", DEFAULT_STEPS))),
-                    int(_valid(SEED, session.get("seed", DEFAULT_SEED))),
-                    view if view in ("explore", "present") else "explore",
-                    session.get("preset", "") or "", lang if lang in LANGS else "")
+    s = Scenario(name, params, expr, tuple(runs), float(x0), float(y0),
+                 int(_valid(STEPS, session.get("steps", DEFAULT_STEPS))),
+                 int(_valid(SEED, session.get("seed", DEFAULT_SEED))),
+                 view if view in ("explore", "present") else "explore",
+                 session.get("preset", "") or "", lang if lang in LANGS else "")
+    tuned = session.get(TUNED_KEY)
+    return replace(s, tuned=True) if tuned is not None and tuned == s.race_key() else s
 
 
 def finish(session: MutableMapping, s: Scenario, current: Mapping | None = None,

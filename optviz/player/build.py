@@ -3,7 +3,8 @@ scene builder)."""
 from __future__ import annotations
 
 from optviz.figures import background, style
-from optviz.i18n import run_label, speaking
+from optviz.i18n import run_label, speaking, t
+from optviz.model.fmt import fmt_number
 from optviz.model.scenario import Scenario
 
 from . import record, scene
@@ -21,10 +22,16 @@ def scene_for(s: Scenario, trajectories: dict, field, surface=None, step: int | 
 def _scene_for(s, trajectories, field, surface, step, theme="light"):
     surface = surface or s.build_surface()
     typo = style.typography(s.view)
-    runs = [(record.RunInfo(r.key, r.name, r.hp_dict), run_label(r.label), style.run_color(r.key, theme),
+    runs = [(record.RunInfo(r.key, r.name, r.hp_dict), _label(r, s.tuned), style.run_color(r.key, theme),
              style.run_dash(r.key), style.run_symbol(r.key))
             for r in s.runs if r.key in trajectories]
     st = scene.Style(base=typo.base, legend=typo.legend, tick=typo.tick, line=typo.line,
                      head=typo.head, height=typo.height if s.view == "present" else 640)
     return scene.build(runs, trajectories, surface, start=s.start, steps=s.steps,
                        background_png=background.background_uri(field, theme), style=st, step=step)
+
+
+def _label(r, tuned: bool) -> str:
+    """A run's legend label; with tuned rates it says the rate it races at."""
+    label = run_label(r.label)
+    return label + " · " + t("γ tuned = {lr}", lr=fmt_number(r.hp["lr"])) if tuned else label
