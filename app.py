@@ -345,7 +345,7 @@ if tabs[1].open:
 if tabs[2].open:
     with tabs[2]:
         for r in scn.runs:
-            st.markdown(f"#### {md_escape(run_label(r.label))}")
+            st.markdown(f"#### {md_escape(run_label(scn.label(r.key)))}")
             st.latex(rules.rule_latex(r, style.run_color(r.key)))
             st.latex(rules.values_latex(r))
             values = step_values(trajectories[r.key], player_step) \

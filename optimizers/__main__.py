@@ -187,6 +187,7 @@ def _main(argv, prog) -> int:
             if not all(math.isfinite(v) for v in start):
                 raise ValueError(f"--start {args.start!r} must be finite")
         trs = runner.run(built, s, start=start, steps=args.steps, seed=args.seed, diagnostics=False)
+        labels = records.labels((key, o.name, o.hp) for key, o in zip(keys, built))
     except (ValueError, KeyError) as e:
         msg = e.args[0] if isinstance(e, KeyError) and e.args else e  # KeyError's str() adds quotes
         sys.stderr.write(f"{prog}: error: {msg}\n")
@@ -195,11 +196,12 @@ def _main(argv, prog) -> int:
         x0, y0 = (float(v) for v in trs[0].points[0])
         doc = {"surface": records.surface_record(s.name, (x0, y0), s.params, args.expression or ""),
                "steps": args.steps, "seed": args.seed,
-               "runs": [records.run_record(key, t.optimizer.name, t.optimizer.label, t.optimizer.hp, t)
-                        for key, t in zip(keys, trs)]}
+               "runs": [records.run_record(key, t.optimizer.name, label, t.optimizer.hp, t)
+                        for key, t, label in zip(keys, trs, labels)]}
         sys.stdout.write(records.dumps(doc) + "\n")
     else:
-        records.write_csv(sys.stdout, ((key, t.optimizer.name, t) for key, t in zip(keys, trs)))
+        records.write_csv(sys.stdout, ((key, t.optimizer.name, t, label)
+                                        for key, t, label in zip(keys, trs, labels)))
     return 0
 
 

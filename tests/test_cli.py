@@ -26,7 +26,7 @@ def test_csv_matches_the_api():
             "--start", "-1.5,2", "--format", "csv", "--optimizer", "sgd", "--set", "lr=1e-4")
     assert r.returncode == 0, r.stderr
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
-    assert list(rows[0]) == ["run", "optimizer", "step", "x", "y", "loss", "grad_x", "grad_y"]
+    assert list(rows[0]) == ["run", "optimizer", "step", "x", "y", "loss", "grad_x", "grad_y", "label"]
     s = surfaces.get("rosenbrock")
     want = optimizers.run([optimizers.get("adam", lr=0.01), optimizers.get("sgd", lr=1e-4)], s,
                           start=(-1.5, 2.0), steps=50)
@@ -47,7 +47,7 @@ def test_json_with_surface_parameters_and_ab_labels():
     assert doc["surface"]["name"] == "quadratic" and doc["surface"]["params"]["kappa"] == 100
     assert doc["seed"] == 3 and doc["steps"] == 5
     assert [run["key"] for run in doc["runs"]] == ["adam", "adam-2"]
-    assert [run["label"] for run in doc["runs"]] == ["Adam", "Adam B"]
+    assert [run["label"] for run in doc["runs"]] == ["Adam · γ = 0.001", "Adam B · γ = 0.1"]   # what differs
     assert doc["runs"][1]["hyperparameters"]["lr"] == 0.1 and len(doc["runs"][0]["points"]) == 6
     assert doc["runs"][0]["hyperparameters"]["lr"] == optimizers.spec("adam").defaults["lr"]
 
@@ -114,7 +114,7 @@ def test_csv_and_json_equal_the_apps_export_for_the_same_scenario():
     app_doc = json.loads(export.trajectories_json(scn, by_key))
     cli_doc = json.loads(cli(*args, "--format", "json").stdout)
     assert [run["key"] for run in cli_doc["runs"]] == ["adam", "sgd", "adam-2"]
-    assert [run["label"] for run in cli_doc["runs"]] == ["Adam", "SGD", "Adam B"]
+    assert [run["label"] for run in cli_doc["runs"]] == ["Adam · γ = 0.05", "SGD", "Adam B · γ = 0.3"]
     for key in ("surface", "steps", "seed", "runs"):
         assert cli_doc[key] == app_doc[key], key
     assert set(app_doc) - set(cli_doc) == {"scenario", "link"}   # the app's own link back to itself

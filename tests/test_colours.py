@@ -198,3 +198,58 @@ def test_copies_and_families_are_shapes():
     assert len({style.run_symbol(k) for k in ("adam", "adam-2", "adam-3")}) == 3
     assert style.run_color("adam-2") == style.run_color("adam")
     assert style.run_color("unknown_name", "dark") == style.run_color("unknown_name", "dark")
+
+
+# ------------------------------------------------------------------ A/B copies say what differs
+def _ab_scenario():
+    from optviz.model.scenario import parse_query
+    s, notes = parse_query({"surface": "quadratic", "opt": ["adam", "sgd", "adam-2", "adam-3"],
+                            "adam-2.beta2": "0.9999", "adam-3.beta2": "0.9999", "adam-3.eps": "0",
+                            "steps": "30"})
+    assert notes == []
+    return s
+
+
+def test_copies_are_labelled_by_what_differs_in_the_legends_and_exports():
+    import csv
+    import io
+    import json
+
+    from optviz.figures import export
+    from optviz.figures.diagnostics import diagnostics_figure
+    from optviz.i18n import speaking
+    from optviz.model.runs import RunCache
+    from optviz.player.build import scene_for
+    from optviz.model.scenario import run_labels
+
+    s = _ab_scenario()
+    want = {"adam": "Adam · β₂ = 0.999, ε = 1e-8", "sgd": "SGD",
+            "adam-2": "Adam B · β₂ = 0.9999, ε = 1e-8", "adam-3": "Adam C · β₂ = 0.9999, ε = 0"}
+    assert run_labels(s) == want
+    trs = RunCache().trajectories(s)
+    scene, _ = scene_for(s, trs, background.sample(s.build_surface()), lang="en")
+    assert {r["key"]: r["label"] for r in scene["runs"]} == want
+    legend = {d["legendgroup"]: d["name"] for d in diagnostics_figure(s, trs).spec["data"]
+              if d.get("showlegend")}
+    assert legend == want
+    doc = json.loads(export.trajectories_json(s, trs))
+    assert {r["key"]: r["label"] for r in doc["runs"]} == want
+    rows = list(csv.DictReader(io.StringIO(export.trajectories_csv(s, trs))))
+    assert {r["run"]: r["label"] for r in rows} == want
+    with speaking("ko"):
+        ko, _ = scene_for(s, trs, background.sample(s.build_surface()))
+    assert {r["key"]: r["label"] for r in ko["runs"]} == want      # Korean keeps these titles
+    from optviz.i18n import run_label
+    from optviz.model.scenario import parse_query
+    s, _ = parse_query({"opt": ["adam_nobc", "adam_nobc-2"], "adam_nobc-2.beta2": "0.9999"})
+    with speaking("ko"):
+        assert run_label(s.label("adam_nobc-2")) == "Adam (편향 보정 없음) B · β₂ = 0.9999"
+
+
+def test_a_single_copy_and_identical_copies_keep_the_short_label():
+    from optviz.model.scenario import parse_query, run_labels
+    s, _ = parse_query({"opt": ["adam", "adamw", "adam-2"]})
+    assert run_labels(s) == {"adam": "Adam", "adamw": "AdamW", "adam-2": "Adam B"}
+    s, _ = parse_query({"opt": ["adamw", "adamw-2"], "adamw-2.decay": "schedule",
+                        "adamw-2.nesterov": "1"})
+    assert run_labels(s)["adamw-2"] == "AdamW B · decay = schedule"

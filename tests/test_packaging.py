@@ -158,7 +158,7 @@ def test_installed_package_is_the_wheels_and_its_cli_says_optviz(installed):
     assert _run([str(py), "-m", "optimizers", "app", "--help"], home).stdout.startswith(
         "usage: python -m optimizers app [streamlit options]")
     csv = _run([optviz, "--optimizer", "adam", "--optimizer", "adam", "--steps", "2"], home).stdout
-    assert csv.splitlines()[0] == "run,optimizer,step,x,y,loss,grad_x,grad_y" and "\nadam-2,adam,2," in csv
+    assert csv.splitlines()[0] == "run,optimizer,step,x,y,loss,grad_x,grad_y,label" and "\nadam-2,adam,2," in csv
 
 
 @pytest.mark.browser

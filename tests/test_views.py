@@ -490,7 +490,7 @@ def test_csv_and_json_exports_hold_every_step_and_the_scenario():
     trs = RunCache().trajectories(s)
     csv_text = export.trajectories_csv(s, trs)
     rows = csv_text.strip().split("\n")
-    assert rows[0] == "run,optimizer,step,x,y,loss,grad_x,grad_y" and len(rows) == 1 + 2 * 51
+    assert rows[0] == "run,optimizer,step,x,y,loss,grad_x,grad_y,label" and len(rows) == 1 + 2 * 51
     first_adam = next(r for r in rows if r.startswith("adam,"))
     assert float(first_adam.split(",")[3]) == s.x0
     doc = json.loads(export.trajectories_json(s, trs, "http://x/?v=1"))

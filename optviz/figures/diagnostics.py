@@ -85,27 +85,27 @@ def diagnostics_figure(s: Scenario, trajectories: dict, normalise_steps: bool = 
         color, dash = style.run_color(r.key), style.run_dash(r.key)
         opt = make_optimizer(r)
         common = {"type": "scatter", "mode": "lines", "legendgroup": r.key, "x": step_x,
-                  "hovertemplate": f"{run_label(r.label)}<br>" + t("step {k}", k="%{x}")
+                  "hovertemplate": f"{run_label(s.label(r.key))}<br>" + t("step {k}", k="%{x}")
                                    + "<br>%{y:.4g}<extra></extra>"}
         loss = tr.losses - (f_star if f_star is not None else 0.0)
-        data.append({**common, "name": run_label(r.label), "showlegend": True, "y": f4(_positive(loss[idx])),
+        data.append({**common, "name": run_label(s.label(r.key)), "showlegend": True, "y": f4(_positive(loss[idx])),
                      "line": {"color": color, "dash": dash, "width": 2},
                      **_ax("loss")})
         g = np.hypot(tr.grads[:, 0], tr.grads[:, 1])      # no overflow for |g| beyond 1e154
-        data.append({**common, "name": run_label(r.label), "showlegend": False, "y": f4(_positive(g[idx])),
+        data.append({**common, "name": run_label(s.label(r.key)), "showlegend": False, "y": f4(_positive(g[idx])),
                      "line": {"color": color, "dash": dash, "width": 2}, **_ax("grad")})
         d = tr.deltas
         gamma = opt.hp["lr"] * np.concatenate([[np.nan], tr.eta])      # γ_t for row t
         bound = np.concatenate([[np.nan], step_bound(opt, s.steps)])
         for c, panel in ((0, "dx"), (1, "dy")):
             y = d[:, c] / gamma if normalise_steps else d[:, c]
-            data.append({**common, "name": run_label(r.label), "showlegend": False, "y": f4(_positive(y[idx])),
+            data.append({**common, "name": run_label(s.label(r.key)), "showlegend": False, "y": f4(_positive(y[idx])),
                          "line": {"color": color, "dash": dash, "width": 1.6}, **_ax(panel)})
             b = bound / gamma if normalise_steps else bound
             if np.isfinite(b).any():
-                data.append({**common, "name": run_label(r.label) + " " + t("bound"), "showlegend": False,
+                data.append({**common, "name": run_label(s.label(r.key)) + " " + t("bound"), "showlegend": False,
                              "y": f4(b[idx]), "line": {"color": color, "dash": "dot", "width": 2.2},
-                             "hovertemplate": run_label(r.label) + " " + t("bound") + "<br>"
+                             "hovertemplate": run_label(s.label(r.key)) + " " + t("bound") + "<br>"
                                               + t("step {k}", k="%{x}") + "<br>%{y:.4g}<extra></extra>",
                              **_ax(panel)})
             if _exceeds_gamma(bound, gamma):   # an exact bound above α: the paper's α beside it
@@ -119,10 +119,10 @@ def diagnostics_figure(s: Scenario, trajectories: dict, normalise_steps: bool = 
             any_adam = True
             m_values.append(tr.m_hat[idx].ravel())
             for c, cdash in ((0, "solid"), (1, "dot")):
-                data.append({**common, "name": run_label(r.label), "showlegend": False,
+                data.append({**common, "name": run_label(s.label(r.key)), "showlegend": False,
                              "y": f4(tr.m_hat[idx, c]), "line": {"color": color, "dash": cdash,
                                                                   "width": 1.6}, **_ax("m")})
-                data.append({**common, "name": run_label(r.label), "showlegend": False,
+                data.append({**common, "name": run_label(s.label(r.key)), "showlegend": False,
                              "y": f4(_positive(tr.v_hat_sqrt[idx, c])),
                              "line": {"color": color, "dash": cdash, "width": 1.6}, **_ax("v")})
     layout = {
@@ -188,12 +188,12 @@ def steps_figure(s: Scenario, trajectories: dict) -> Prebuilt:
         ratio = tr.deltas / gamma[:, None]
         for c, dash, coord in ((0, "solid", "x"), (1, "dot", "y")):
             data.append({"type": "scatter", "mode": "lines", "x": f4(idx), "y": f4(ratio[idx, c]),
-                         "name": f"{run_label(r.label)} · |Δ{coord}|/γ", "legendgroup": r.key,
+                         "name": f"{run_label(s.label(r.key))} · |Δ{coord}|/γ", "legendgroup": r.key,
                          "line": {"color": color, "dash": dash, "width": 2}})
         b = np.concatenate([[np.nan], step_bound(opt, s.steps)]) / gamma
         if np.isfinite(b).any() and not np.allclose(b[1:], 1.0):
             data.append({"type": "scatter", "mode": "lines", "x": f4(idx), "y": f4(b[idx]),
-                         "name": f"{run_label(r.label)} · " + t("exact bound"), "legendgroup": r.key,
+                         "name": f"{run_label(s.label(r.key))} · " + t("exact bound"), "legendgroup": r.key,
                          "line": {"color": color, "dash": "dash", "width": 2.5}})
     data.append({"type": "scatter", "mode": "lines", "x": [0, s.steps], "y": [1, 1],
                  "name": t("α (= γ): the paper's bound"), "line": {"color": "#222", "dash": "dash",

@@ -9,16 +9,17 @@ from optviz.model.scenario import Scenario, query_string, to_query
 
 
 def trajectories_csv(s: Scenario, trajectories: dict) -> str:
-    """Long format, one row per run and step: run, optimizer, step, x, y, loss, grad_x, grad_y
-    (optimizers.records: the CLI writes the same)."""
+    """Long format, one row per run and step: run, optimizer, step, x, y, loss, grad_x, grad_y,
+    label (optimizers.records: the CLI writes the same)."""
     buf = io.StringIO()
-    records.write_csv(buf, ((r.key, r.name, trajectories[r.key]) for r in s.runs if r.key in trajectories))
+    records.write_csv(buf, ((r.key, r.name, trajectories[r.key], s.label(r.key))
+                            for r in s.runs if r.key in trajectories))
     return buf.getvalue()
 
 
 def trajectories_json(s: Scenario, trajectories: dict, link: str = "") -> str:
     """The scenario (every parameter explicit), its link, and every run's path, losses, gradients."""
-    runs = [records.run_record(r.key, r.name, r.label, r.hp, trajectories[r.key])
+    runs = [records.run_record(r.key, r.name, s.label(r.key), r.hp, trajectories[r.key])
             for r in s.runs if r.key in trajectories]
     doc = {
         "scenario": to_query(s, explicit=True),

@@ -51,8 +51,9 @@ def surface_figure(s: Scenario, trajectories: dict, field: background.Field | No
         zz = np.where(inside, np.clip(h, zmin, zmax) + lift, np.nan)
         color = style.run_color(r.key)
         data.append({"type": "scatter3d", "mode": "lines", "x": f4(P[:, 0]), "y": f4(P[:, 1]),
-                     "z": f4(zz), "name": run_label(r.label), "line": {"color": color, "width": 6},
-                     "hovertemplate": f"{run_label(r.label)}<br>(%{{x:.3g}}, %{{y:.3g}})<extra></extra>"})
+                     "z": f4(zz), "name": run_label(s.label(r.key)),
+                     "line": {"color": color, "width": 6, "dash": style.run_dash(r.key)},
+                     "hovertemplate": f"{run_label(s.label(r.key))}<br>(%{{x:.3g}}, %{{y:.3g}})<extra></extra>"})
     zlabel = "log₁₀(f − f*)" if field.log else "f" if not power else f"f / 1e{power}"
     layout = {
         "height": 680 if s.view != "present" else 820, "margin": {"l": 0, "r": 0, "t": 10, "b": 0},

@@ -95,6 +95,9 @@ def run_label(label: str) -> str:
     table = _TABLES.get(_lang.get())
     if not table:
         return label
+    label, sep, differs = label.partition(" · ")     # "Adam B · β₂ = 0.9999": symbols stay
+    if differs:
+        return run_label(label) + sep + differs
     if label in table:
         return table[label]
     head, _, letter = label.rpartition(" ")

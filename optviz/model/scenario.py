@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 
 import optimizers
 import surfaces
+from optimizers import records
 from optviz.params import HParam
 
 from .defaults import DEFAULT_OPTS, lr_hint
@@ -170,6 +171,10 @@ class Scenario:
                 return r
         return None
 
+    def label(self, key: str) -> str:
+        """Run `key`'s label in this race: "Adam B · β₂ = 0.9999" (run_labels)."""
+        return run_labels(self).get(key) or instance_label(key)
+
     def problems(self) -> dict[str, str]:
         """Runs whose hyperparameters do not go together (e.g. Nesterov without momentum)."""
         out = {}
@@ -206,6 +211,17 @@ def instance_label(key: str) -> str:
     title = optimizers.spec(instance_base(key)).title
     copy = instance_copy(key)
     return title if copy == 1 else f"{title} {'ABC'[copy - 1]}"
+
+
+def run_labels(s: Scenario) -> dict[str, str]:
+    """Every run's label in the legends and exports: the title and copy letter, and for copies
+    of one optimizer the settings in which they differ (optimizers.records.labels)."""
+    return _run_labels(s.runs)
+
+
+@functools.lru_cache(maxsize=256)
+def _run_labels(runs: tuple[Run, ...]) -> dict[str, str]:
+    return dict(zip((r.key for r in runs), records.labels((r.key, r.name, r.hp) for r in runs)))
 
 
 @functools.lru_cache(maxsize=64)

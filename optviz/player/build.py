@@ -22,7 +22,7 @@ def scene_for(s: Scenario, trajectories: dict, field, surface=None, step: int | 
 def _scene_for(s, trajectories, field, surface, step, theme="light"):
     surface = surface or s.build_surface()
     typo = style.typography(s.view)
-    runs = [(record.RunInfo(r.key, r.name, r.hp_dict), _label(r, s.tuned), style.run_color(r.key, theme),
+    runs = [(record.RunInfo(r.key, r.name, r.hp_dict), _label(r, s), style.run_color(r.key, theme),
              style.run_dash(r.key), style.run_symbol(r.key))
             for r in s.runs if r.key in trajectories]
     st = scene.Style(base=typo.base, legend=typo.legend, tick=typo.tick, line=typo.line,
@@ -31,7 +31,8 @@ def _scene_for(s, trajectories, field, surface, step, theme="light"):
                        background_png=background.background_uri(field, theme), style=st, step=step)
 
 
-def _label(r, tuned: bool) -> str:
-    """A run's legend label; with tuned rates it says the rate it races at."""
-    label = run_label(r.label)
-    return label + " · " + t("γ tuned = {lr}", lr=fmt_number(r.hp["lr"])) if tuned else label
+def _label(r, s: Scenario) -> str:
+    """A run's legend label (copies say what differs); with tuned rates it says the rate it races
+    at."""
+    label = run_label(s.label(r.key))
+    return label + " · " + t("γ tuned = {lr}", lr=fmt_number(r.hp["lr"])) if s.tuned else label
