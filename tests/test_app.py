@@ -306,7 +306,7 @@ def test_tabs_render_their_panels():
     assert len(at.latex) >= 2 * 2 and any(r"\color" in x.value for x in at.latex)
     at.session_state["tab"] = at.tabs[3].label
     at.run()
-    assert len(at.get("download_button")) == 3
+    assert len(at.get("download_button")) == 8      # data, 3 slides, 2 scripts
     assert not at.exception
 
 

@@ -38,7 +38,9 @@ NAMES = {"SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "AMSGrad",
 TERMS = {"heavy", "ball", "dense", "trust", "region", "proximal", "belief", "torch", "optax", "plotly",
          "CSV", "JSON", "HTML", "RMS", "ASCII", "tol", "true", "false", "custom", "present", "name",
          "English", "lambda",
-         "Shift", "Home", "End", "float64"}       # key names, as printed on the keyboard
+         "Shift", "Home", "End", "float64",       # key names, as printed on the keyboard
+         "PNG", "GIF", "API", "optim",            # slide formats, torch.optim
+         "PowerPoint", "Keynote", "Google", "Slides"}     # where the slides go
 IDENTIFIERS = ({h.name for n in optimizers.names() for h in optimizers.spec(n).hparams}
                | {h.name for n in surfaces.names() for h in surfaces.param_specs(n)}
                | {str(c) for n in optimizers.names() for h in optimizers.spec(n).hparams for c in h.choices}

@@ -107,7 +107,7 @@ def test_readme_signum_in_every_tab(signum_page):
     assert any(r"\operatorname{sign}" in x and "0.95}" in x for x in rules["latex"])
     assert any("Bernstein et al. 2018" in m for m in rules["markdown"])
     export = next(t for k, t in tabs.items() if "Export" in k)
-    assert export["downloads"] == 3
+    assert export["downloads"] == 8
     sweep = next(t for k, t in tabs.items() if "Sweep" in k)
     assert "heatmap" in sweep["types"]
 

@@ -418,6 +418,31 @@ MESSAGES: dict[str, str] = {
 "γ tuned = {lr}": "튜닝된 γ = {lr}",
 }
 
+# the Export tab's slides and "Get the code"
+MESSAGES.update({
+    "Slides": "슬라이드",
+    "Slide at step {k} (PNG, 1920×1080)": "스텝 {k}의 슬라이드 (PNG, 1920×1080)",
+    "16:9, present-mode type: the map, the legend with f − f* and the loss curve at the player's step (pause it where you want).":
+        "16:9, 발표 모드 글자 크기: 플레이어의 현재 스텝에서 지도, f − f*가 적힌 범례, 손실 곡선 (원하는 곳에서 멈추세요).",
+    "Animated race (GIF, 960×540)": "움직이는 경주 (GIF, 960×540)",
+    "Up to {n} frames over all the steps; plays in any slide deck.":
+        "모든 스텝에 걸쳐 최대 {n}프레임. 어떤 슬라이드 프로그램에서도 재생됩니다.",
+    "Animated race (MP4, 1280×720)": "움직이는 경주 (MP4, 1280×720)",
+    "H.264, 10 s: PowerPoint, Keynote and Google Slides play it.":
+        "H.264, 10초: PowerPoint, Keynote, Google Slides에서 재생됩니다.",
+    "MP4 needs the imageio-ffmpeg package (pip install imageio-ffmpeg), which brings the encoder.":
+        "MP4를 만들려면 인코더가 든 imageio-ffmpeg 패키지가 필요합니다 (pip install imageio-ffmpeg).",
+    "The MP4 encoder could not start: {error}": "MP4 인코더를 시작할 수 없습니다: {error}",
+    "Get the code": "코드 받기",
+    "Python script: this project's API": "파이썬 스크립트: 이 프로젝트의 API",
+    "optimizers.run on this scenario; prints the same CSV as above, number for number.":
+        "이 시나리오를 이 프로젝트의 API로 실행하고, 위의 CSV와 숫자 하나까지 같은 CSV를 출력합니다.",
+    "Python script: torch.optim": "파이썬 스크립트: torch.optim",
+    "torch.optim on the same gradients: the CSV's paths up to rounding.":
+        "같은 기울기로 torch.optim을 실행합니다: 반올림 오차 안에서 CSV와 같은 경로입니다.",
+    "Left out (torch.optim has no such rule): {runs}.": "제외됨 (torch.optim에 없는 규칙): {runs}.",
+})
+
 # Messages composed by the core with values in them: regular expressions applied in order to the
 # English message. Values quoted from the link (\1, \2 …) are kept verbatim.
 _P = [

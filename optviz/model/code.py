@@ -166,7 +166,8 @@ def torch_script(s: Scenario) -> str:
 
 The gradients come from optimizer-visualizer's surface (its gradient oracle: noise, dropout,
 sparsity and scaling included, the same draw at step k as on the page), so torch's optimizers see
-exactly the gradients the page's did; the paths agree with the page's CSV to about 1e-10.
+exactly the gradients the page's did; the paths agree with the page's CSV up to rounding
+(torch fuses multiply-adds; a chaotic path, e.g. a zig-zag across a narrow valley, amplifies it).
 Scenario: {_link(s)}{skipped_text}
 """
 import csv

@@ -133,6 +133,7 @@ def reported_step(result, steps: int) -> int | None:
 
 def follows_step(panel: str, tab: str) -> bool:
     """Whether something on the page follows the player's step (then the player reports it when
-    it pauses, which costs a rerun): a paper or steps panel, the Diagnostics or Update rules tab."""
-    return panel not in ("race", "3d") or str(tab).endswith(("Diagnostics", "Update rules"))
+    it pauses, which costs a rerun): a paper or steps panel, the Diagnostics or Update rules tab,
+    the Export tab (its slide is of the current step)."""
+    return panel not in ("race", "3d") or str(tab).endswith(("Diagnostics", "Update rules", "Export"))
 
