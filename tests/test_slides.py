@@ -92,7 +92,7 @@ def test_png_is_1920x1080_with_each_head_at_its_recorded_step(race):
     heads = visible_heads(slide, tr, k, min_gap=30)
     assert len(heads) >= 3
     for run, (x, y) in heads:
-        assert np.abs(im[y, x] - rgb(style.run_color(run.key))).max() <= 2, run.key
+        assert np.abs(im[y, x] - rgb(style.run_color(run.key, theme="light"))).max() <= 2, run.key
     # and not at step 0 any more: the start pixel is no longer SGD's head colour at step 300
     print(f"\nPNG 1920×1080: {len(data):,} bytes in {took:.2f} s")
 
@@ -142,13 +142,13 @@ def test_gif_frames_size_and_first_and_last_steps(race):
     first = np.asarray(im.convert("RGB")).astype(int)
     x, y = head_px(slide, (s.x0, s.y0))
     top_run = slide.runs[-1]            # every head at the start: the last drawn is on top
-    assert np.abs(first[y, x] - rgb(style.run_color(top_run.key))).max() <= 24
+    assert np.abs(first[y, x] - rgb(style.run_color(top_run.key, theme="light"))).max() <= 24
     im.seek(im.n_frames - 1)
     last = np.asarray(im.convert("RGB")).astype(int)
     heads = visible_heads(slide, tr, s.steps, min_gap=15)
     assert len(heads) >= 3
     for run, (x, y) in heads:
-        assert np.abs(last[y, x] - rgb(style.run_color(run.key))).max() <= 24, run.key
+        assert np.abs(last[y, x] - rgb(style.run_color(run.key, theme="light"))).max() <= 24, run.key
     assert im.info.get("duration") == slides.GIF_END_MS
     print(f"\nGIF {im.size[0]}×{im.size[1]}, {im.n_frames} frames: {len(data):,} bytes in {took:.2f} s")
 

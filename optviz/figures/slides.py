@@ -14,7 +14,6 @@ steps one by one and the last step (frame_steps).
 from __future__ import annotations
 
 import functools
-import inspect
 import io
 import math
 import os
@@ -184,21 +183,12 @@ def _hex(c: str) -> tuple[int, int, int]:
     return tuple(int(c[i:i + 2], 16) for i in (0, 2, 4))
 
 
-def _accepts(fn, name: str) -> bool:
-    try:
-        return name in inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        return False
-
-
 def run_colour(key: str, theme: str) -> tuple[int, int, int]:
-    fn = style.run_color
-    return _hex(fn(key, theme=theme) if _accepts(fn, "theme") else fn(key))
+    return _hex(style.run_color(key, theme=theme))
 
 
 def map_png(field, side: int, theme: str) -> bytes:
-    fn = background.banded_png
-    return fn(field, size=side, theme=theme) if _accepts(fn, "theme") else fn(field, size=side)
+    return background.banded_png(field, size=side, theme=theme)
 
 
 def dash_pattern(dash: str, width: float) -> list[float] | None:
@@ -470,31 +460,37 @@ def _curve_pts(slide: Slide, run: _Run, k: int, a: int = 0) -> list[tuple[float,
     return list(zip(X[ok].tolist(), Y[ok].tolist()))
 
 
-def _marker(d, xy, symbol, r, fill, outline, u):
+def _marker(d, xy, symbol, r, color, bg, u):
+    """A Plotly marker symbol at xy: circle, square, diamond, triangle-up/down, cross, x; "-open"
+    draws it hollow (a copy's head), "-open-dot" hollow with a dot."""
     x, y = xy
+    base, _, variant = symbol.partition("-open")
+    hollow = symbol != base
     w = max(1, u(2))
-    if symbol.startswith("square"):
-        d.rectangle([x - r, y - r, x + r, y + r], fill=fill, outline=outline, width=w)
-    elif symbol.startswith("diamond"):
+    fill, outline, width = (bg, color, max(2, u(4))) if hollow else (color, bg, w)
+    if base == "square":
+        d.rectangle([x - r, y - r, x + r, y + r], fill=fill, outline=outline, width=width)
+    elif base == "diamond":
         q = r * 1.3
-        d.polygon([(x, y - q), (x + q, y), (x, y + q), (x - q, y)], fill=fill, outline=outline, width=w)
-    elif symbol.startswith("triangle-down"):
+        d.polygon([(x, y - q), (x + q, y), (x, y + q), (x - q, y)], fill=fill, outline=outline,
+                  width=width)
+    elif base.startswith("triangle"):
         q = r * 1.25
-        d.polygon([(x - q, y - q * 0.8), (x + q, y - q * 0.8), (x, y + q)], fill=fill, outline=outline,
-                  width=w)
-    elif symbol.startswith("triangle"):
-        q = r * 1.25
-        d.polygon([(x - q, y + q * 0.8), (x + q, y + q * 0.8), (x, y - q)], fill=fill, outline=outline,
-                  width=w)
-    elif symbol.startswith(("cross", "x")):
-        d.ellipse([x - r, y - r, x + r, y + r], fill=outline)
+        sgn = -1 if base == "triangle-down" else 1
+        d.polygon([(x - q, y + sgn * q * 0.8), (x + q, y + sgn * q * 0.8), (x, y - sgn * q)],
+                  fill=fill, outline=outline, width=width)
+    elif base in ("cross", "x"):
+        d.ellipse([x - r, y - r, x + r, y + r], fill=bg)
         s = r * 0.8
-        pts = ([x - s, y, x + s, y], [x, y - s, x, y + s]) if symbol.startswith("cross") else \
+        pts = ([x - s, y, x + s, y], [x, y - s, x, y + s]) if base == "cross" else \
             ([x - s, y - s, x + s, y + s], [x - s, y + s, x + s, y - s])
         for p in pts:
-            d.line(p, fill=fill, width=max(2, r // 2))
+            d.line(p, fill=color, width=max(2, r // 2))
     else:
-        d.ellipse([x - r, y - r, x + r, y + r], fill=fill, outline=outline, width=w)
+        d.ellipse([x - r, y - r, x + r, y + r], fill=fill, outline=outline, width=width)
+    if variant == "-dot":
+        q = max(2, r // 3)
+        d.ellipse([x - q, y - q, x + q, y + q], fill=color)
 
 
 class _Trails:
