@@ -307,8 +307,10 @@ class Slide:
 
 
 def prepare(s, trajectories: dict, field, *, theme: str = "light", size=PNG_SIZE,
-            title: str = "", formula: str | None = None, lang: str | None = None) -> Slide:
-    """The slide for scenario `s` (runs in the sidebar's order) with its trajectories and field."""
+            title: str = "", formula: str | None = None, lang: str | None = None,
+            labels: dict | None = None) -> Slide:
+    """The slide for scenario `s` (runs in the sidebar's order) with its trajectories and field;
+    `labels`: run key → name as the page's legend shows it (default: the optimizer's title)."""
     from PIL import Image
 
     theme = theme if theme in _THEMES else "light"
@@ -330,7 +332,7 @@ def prepare(s, trajectories: dict, field, *, theme: str = "light", size=PNG_SIZE
             P = np.asarray(tr.points, dtype=float)
             finite = np.isfinite(P).all(axis=1) & np.isfinite(tr.losses)
             last = int(np.flatnonzero(finite)[-1]) if finite.any() else -1
-            runs.append(_Run(r.key, run_label(r.label), run_colour(r.key, theme), style.run_dash(r.key),
+            runs.append(_Run(r.key, (labels or {}).get(r.key) or run_label(r.label), run_colour(r.key, theme), style.run_dash(r.key),
                              style.run_symbol(r.key), P[:last + 1],
                              np.asarray(tr.losses[:last + 1], dtype=float) - f_ref, tr.diverged_at))
     legend_top = u(200)
@@ -610,10 +612,10 @@ def _frames(slide: Slide, steps: list[int]):
 
 
 # ---------------------------------------------------------------------------------- exports
-def png(s, trajectories, field, *, step: int | None = None, theme: str = "light", title: str = "",
-        lang: str | None = None, size=PNG_SIZE) -> bytes:
-    """The slide at `step` (default: the last) as PNG bytes, size×size (default 1920×1080)."""
-    slide = prepare(s, trajectories, field, theme=theme, size=size, title=title, lang=lang)
+def png(s, trajectories, field, *, step: int | None = None, size=PNG_SIZE, **kw) -> bytes:
+    """The slide at `step` (default: the last) as PNG bytes, `size` pixels (default 1920×1080);
+    `kw`: prepare's theme, title, formula, lang, labels."""
+    slide = prepare(s, trajectories, field, size=size, **kw)
     k = slide.steps if step is None else max(0, min(int(step), slide.steps))
     im = _render(slide, _Trails(slide), k)
     buf = io.BytesIO()
@@ -621,12 +623,11 @@ def png(s, trajectories, field, *, step: int | None = None, theme: str = "light"
     return buf.getvalue()
 
 
-def gif(s, trajectories, field, *, theme: str = "light", title: str = "", lang: str | None = None,
-        size=GIF_SIZE, frames: int = GIF_FRAMES) -> bytes:
+def gif(s, trajectories, field, *, size=GIF_SIZE, frames: int = GIF_FRAMES, **kw) -> bytes:
     """The race from step 0 to the last as an animated GIF (loops; the last frame stays up)."""
     from PIL import Image
 
-    slide = prepare(s, trajectories, field, theme=theme, size=size, title=title, lang=lang)
+    slide = prepare(s, trajectories, field, size=size, **kw)
     steps = frame_steps(slide.steps, frames)
     images = [im for _, im in _frames(slide, steps)]
     # one palette for all frames, from the last one (it holds every path and the curve)
@@ -653,12 +654,12 @@ def mp4_unavailable() -> str | None:
     return None
 
 
-def mp4(s, trajectories, field, *, theme: str = "light", title: str = "", lang: str | None = None,
-        size=MP4_SIZE, frames: int = MP4_FRAMES, fps: int = MP4_FPS) -> bytes:
+def mp4(s, trajectories, field, *, size=MP4_SIZE, frames: int = MP4_FRAMES, fps: int = MP4_FPS,
+        **kw) -> bytes:
     """The race as an H.264 MP4 (yuv420p: plays in PowerPoint, Keynote, Google Slides, browsers)."""
     import imageio_ffmpeg
 
-    slide = prepare(s, trajectories, field, theme=theme, size=size, title=title, lang=lang)
+    slide = prepare(s, trajectories, field, size=size, **kw)
     steps = frame_steps(slide.steps, frames)
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "race.mp4")
