@@ -62,13 +62,14 @@ def _link(s: Scenario) -> str:
 
 _CSV_LINES = '''\
 w = csv.writer(sys.stdout, lineterminator="\\n")
-w.writerow(["run", "optimizer", "step", "x", "y", "loss", "grad_x", "grad_y"])
+w.writerow(["run", "optimizer", "step", "x", "y", "loss", "grad_x", "grad_y", "label"])
 '''
 
 
 def api_script(s: Scenario) -> str:
     """A script that runs scenario `s` with optimizers.run and prints the page's CSV."""
-    runs = "\n".join(f"    ({r.key!r}, optimizers.get({r.name!r}, {_kwargs(_hp_changed(r.name, r.hp_dict))})),"
+    runs = "\n".join(f"    ({r.key!r}, {s.label(r.key)!r},\n"
+                     f"     optimizers.get({r.name!r}, {_kwargs(_hp_changed(r.name, r.hp_dict))})),"
                      for r in s.runs)
     return f'''"""The optimizer race of this scenario, with the optimizer-visualizer API.
 
@@ -89,7 +90,7 @@ surface = {_surface_call(s)}
 runs = [
 {runs}
 ]
-trajectories = optimizers.run([opt for _, opt in runs], surface, start=({_py(s.x0)}, {_py(s.y0)}),
+trajectories = optimizers.run([opt for _, _, opt in runs], surface, start=({_py(s.x0)}, {_py(s.y0)}),
                               steps={int(s.steps)}, seed={int(s.seed)})
 
 
@@ -97,9 +98,9 @@ def cell(v):
     return repr(float(v)) if math.isfinite(v) else ""    # empty: after the run diverged
 
 
-{_CSV_LINES}for (key, opt), tr in zip(runs, trajectories):
+{_CSV_LINES}for (key, label, opt), tr in zip(runs, trajectories):
     for k, ((x, y), loss, (gx, gy)) in enumerate(zip(tr.points, tr.losses, tr.grads)):
-        w.writerow([key, opt.name, k, *map(cell, (x, y, loss, gx, gy))])
+        w.writerow([key, opt.name, k, *map(cell, (x, y, loss, gx, gy)), label])
     if tr.diverged_at is not None:
         print(f"{{key}} diverged at step {{tr.diverged_at}}", file=sys.stderr)
 '''
@@ -154,7 +155,8 @@ def torch_script(s: Scenario) -> str:
         call = textwrap.fill(f"[p], {args})", width=96, initial_indent=" " * 8,
                              subsequent_indent=" " * 8, break_long_words=False,
                              break_on_hyphens=False)
-        lines.append(f"    ({r.key!r}, {r.name!r}, lambda p: torch.optim.{TORCH_CLASS[r.name]}(\n"
+        lines.append(f"    ({r.key!r}, {r.name!r}, {s.label(r.key)!r},\n"
+                     f"     lambda p: torch.optim.{TORCH_CLASS[r.name]}(\n"
                      f"{call}{sched}),")
     runs = "\n".join(lines) or "    # none of this race's optimizers is in torch.optim"
     skipped = "".join(f"\n  - {k}: {why}" for k, why in left_out.items())
@@ -217,7 +219,7 @@ def race(make, schedule=None):
 runs = [
 {runs}
 ]
-{_CSV_LINES}for key, name, make, *schedule in runs:
+{_CSV_LINES}for key, name, label, make, *schedule in runs:
     for k, values in race(make, *schedule):
-        w.writerow([key, name, k, *([repr(float(v)) for v in values] if values else [""] * 5)])
+        w.writerow([key, name, k, *([repr(float(v)) for v in values] if values else [""] * 5), label])
 '''
