@@ -271,3 +271,34 @@ def test_a_click_on_a_path_or_a_marker_moves_the_start_to_the_nearest_grid_point
     hover_at(page, 1.0, 1.0)
     click_and_wait(1.0, 1.0, (xb - xa) / (CLICK_GRID - 1) / 2 + 0.006)
     page.close()
+
+
+def test_the_export_tabs_png_button_downloads_the_slide_of_the_players_step(server, browser, shots):
+    import io
+    import re
+
+    from PIL import Image
+
+    page = browser.new_page(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
+    page.goto(server + "/?opt=adam&opt=sgd&steps=60")
+    settle(page)
+    page.wait_for_selector(".ovp-root[data-ready='1']", state="attached", timeout=60_000)
+    page.get_by_role("tab", name=re.compile("Export")).click()
+    settle(page)
+    page.get_by_role("slider", name="Step", exact=True).focus()
+    page.keyboard.press("Home")
+    for _ in range(7):
+        page.keyboard.press("ArrowRight")
+    # the player reports its step once it rests; the button then names it
+    button = page.get_by_role("button", name=re.compile(r"Slide at step 7 \(PNG"))
+    button.wait_for(timeout=30_000)
+    settle(page)
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename == "optimizer-race-step-7.png"
+    im = Image.open(io.BytesIO(open(download.path(), "rb").read()))
+    assert im.format == "PNG" and im.size == (1920, 1080)
+    im.save(shots / "slide-step-7.png")
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.close()
