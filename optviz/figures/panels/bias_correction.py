@@ -9,8 +9,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 import optimizers
-from optviz.figures.style import run_color
 from optviz.model.scenario import parse_scenario
+
+from .common import LOG_AXIS, reference_line, run_style
 
 
 BIAS_STEPS = 20          # magnified: the first steps
@@ -49,15 +50,15 @@ def first_step_closed_form(lr, beta1, beta2, eps, g, bias_correction=True) -> np
 def figure(data: dict):
     fig = make_subplots(rows=1, cols=2, subplot_titles=(
         f"max |Δθᵢ| / α, first {BIAS_STEPS} steps", "f(θ) per step (log)"))
+    n = len(data["runs"])
     for i, r in enumerate(data["runs"]):
-        key = r["name"] if r["beta2"] == 0.999 else f"{r['name']}-2"
-        c = run_color(key)
+        key = r["name"] if r["beta2"] == 0.999 else f"{r['name']}-2"    # B: dashed, as in the race
+        look = run_style(key, i, n)
         title = "Adam" if r["name"] == "adam" else "Adam, no bias correction"
         name = f"{title}, β2 = {r['beta2']:g}"
         t = np.arange(len(r["step"]))
         fig.add_trace(go.Scatter(x=t[1:BIAS_STEPS + 1], y=r["step"][1:BIAS_STEPS + 1],
-                                 mode="lines+markers", name=name, legendgroup=name,
-                                 line=dict(color=c, dash="solid" if r["beta2"] == 0.999 else "dash")),
+                                 mode="lines+markers", name=name, legendgroup=name, **look),
                       row=1, col=1)
         fig.add_trace(go.Scatter(x=[1], y=[r["first_closed"]], mode="markers", showlegend=False,
                                  marker=dict(symbol="x-thin-open", size=16, color="black"),
@@ -66,13 +67,11 @@ def figure(data: dict):
                                                f"{r['first_closed']:.4g}α<extra></extra>"),
                       row=1, col=1)
         fig.add_trace(go.Scatter(x=t, y=r["loss"], mode="lines", name=name, legendgroup=name,
-                                 showlegend=False,
-                                 line=dict(color=c, dash="solid" if r["beta2"] == 0.999 else "dash")),
+                                 showlegend=False, line=look["line"]),
                       row=1, col=2)
-    fig.add_hline(y=1.0, line=dict(color="#444444", dash="dot"), row=1, col=1,
-                  annotation_text="α")
-    fig.update_yaxes(type="log", row=1, col=1, title="|Δθ| / α")
-    fig.update_yaxes(type="log", row=1, col=2)
+    reference_line(fig, 1.0, "α", log=True, dash="dot", row=1, col=1)
+    fig.update_yaxes(**LOG_AXIS, row=1, col=1, title="|Δθ| / α")
+    fig.update_yaxes(**LOG_AXIS, row=1, col=2)
     fig.update_xaxes(title="step", row=1, col=1)
     fig.update_xaxes(title="step", row=1, col=2)
     fig.update_layout(height=440, margin=dict(l=50, r=10, t=60, b=40),

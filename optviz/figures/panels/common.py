@@ -1,4 +1,5 @@
-"""What the paper panels share: run labels, a light contour of f, path comparison."""
+"""What the paper panels share: run labels and styles, log axes, reference lines, a light contour
+of f, path comparison."""
 from __future__ import annotations
 
 import math
@@ -7,6 +8,7 @@ from typing import Mapping
 import numpy as np
 
 import optimizers
+from optviz.figures.style import run_color, run_dash, run_symbol
 from optviz.model.fmt import fmt_value as fmt
 from optviz.model.scenario import Run
 
@@ -28,6 +30,41 @@ def max_rel_diff(a: np.ndarray, b: np.ndarray) -> float:
     if not ok.any():
         return 0.0
     return float(np.max(np.abs(a[ok] - b[ok]) / np.maximum(1.0, np.abs(a[ok]))))
+
+
+REF_COLOR = "#333333"      # reference lines and their labels (10:1 on white)
+# Log axes tick at the decades only, written 10⁻³, 10⁻², …: plotly's default on a short log range
+# labels 2 and 5 within each decade too ("2, 100, 5, 2, 10"), which reads as a garbled sequence.
+LOG_AXIS = dict(type="log", dtick=1, exponentformat="power", showexponent="all")
+
+
+def _axis_refs(fig, row, col) -> tuple[str, str]:
+    if row is None:
+        return "x", "y"
+    sub = fig.get_subplot(row, col)
+    return sub.xaxis.plotly_name.replace("axis", ""), sub.yaxis.plotly_name.replace("axis", "")
+
+
+def reference_line(fig, y: float, text: str, *, log: bool, color: str = REF_COLOR,
+                   dash: str = "dash", width: float = 1.5, row: int | None = None,
+                   col: int | None = None) -> None:
+    """A horizontal line at y with its label at the right end, just above it. An annotation on a
+    log axis takes log10 of the value as its coordinate (a shape takes the value itself), so the
+    label is placed at log10(y) there: plotly's add_hline(annotation_text=…) puts it at 10**y."""
+    xref, yref = _axis_refs(fig, row, col)
+    fig.add_shape(type="line", xref=f"{xref} domain", x0=0, x1=1, yref=yref, y0=y, y1=y,
+                  line=dict(color=color, dash=dash, width=width))
+    fig.add_annotation(xref=f"{xref} domain", x=1, yref=yref, y=math.log10(y) if log else y,
+                       text=text, showarrow=False, xanchor="right", yanchor="bottom",
+                       font=dict(color=color))
+
+
+def run_style(key: str, order: int = 0, n: int = 1) -> dict:
+    """A run's line and marker as in the race (colour, copy dash, family marker); earlier runs
+    are drawn wider so a later one on the same curve (AdamW on Adam) leaves them visible."""
+    rank = (n - 1 - order) / max(1, n - 1)        # 1 for the first run, 0 for the last
+    return dict(line=dict(color=run_color(key), dash=run_dash(key), width=2.0 + 2.5 * rank),
+                marker=dict(color=run_color(key), symbol=run_symbol(key), size=7 + 5 * rank))
 
 
 def run_label(r: Run) -> str:

@@ -9,10 +9,11 @@ import plotly.graph_objects as go
 
 import optimizers
 import surfaces
-from optviz.figures.style import run_color
 from optviz.model.scenario import parse_scenario
 
-from .common import run_label
+from .common import LOG_AXIS, REF_COLOR, run_label, run_style
+
+GD_STYLE_KEY = "sgd"      # GD with γ = 1/κ is SGD without noise: it wears SGD's colour and marker
 
 
 CONDITION_TOL = 1e-6                                # f − f* ≤ tol, absolute (f* = 0)
@@ -66,13 +67,16 @@ def figure(data: dict):
     fig = go.Figure()
     cap = data["cap"]
     ks = list(CONDITION_KAPPAS)
+    keys = list(dict.fromkeys(k for k, _ in data["curves"]))
     for (key, angle), ys in data["curves"].items():
-        c = "#555555" if key == "gd" else run_color(key)
+        # runs in order, earlier ones wider with bigger markers: Adam stays visible under AdamW
+        look = run_style(GD_STYLE_KEY if key == "gd" else key, keys.index(key), len(keys))
+        look["line"]["dash"] = "solid" if angle == data["angles"][0] else "dash"
+        c = look["line"]["color"]
         reached = [y if y is not None else None for y in ys]
-        dash = "solid" if angle == data["angles"][0] else "dash"
         name = f"{data['labels'][key]}, {angle:g}°"
         fig.add_trace(go.Scatter(x=ks, y=reached, mode="lines+markers", name=name,
-                                 line=dict(color=c, dash=dash), legendgroup=f"{key}{angle}"))
+                                 legendgroup=f"{key}{angle}", **look))
         miss = [k for k, y in zip(ks, ys) if y is None]
         if miss:
             fig.add_trace(go.Scatter(x=miss, y=[cap] * len(miss), mode="markers",
@@ -83,14 +87,14 @@ def figure(data: dict):
                                                    "<extra></extra>"))
     fig.add_trace(go.Scatter(x=ks, y=data["closed"][data["angles"][0]], mode="lines",
                              name="GD closed form ⌈ln(2tol/u₀²)/2ln(1−1/κ)⌉",
-                             line=dict(color="#999999", dash="dot")))
+                             line=dict(color="#777777", dash="dot")))
     fig.add_hline(y=cap, line=dict(color="#bbbbbb", width=1))
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"▲ not reached in {cap} steps",
-                             marker=dict(symbol="triangle-up-open", size=12, color="#555555")))
+                             marker=dict(symbol="triangle-up-open", size=12, color=REF_COLOR)))
     fig.update_layout(title=f"Steps to f − f* ≤ {CONDITION_TOL:g} against κ (solid "
                             f"{data['angles'][0]:g}°, dashed {data['angles'][1]:g}°)",
-                      xaxis=dict(type="log", title="condition number κ"),
-                      yaxis=dict(type="log", title="steps"), height=480,
+                      xaxis=dict(**LOG_AXIS, title="condition number κ"),
+                      yaxis=dict(**LOG_AXIS, title="steps"), height=480,
                       margin=dict(l=50, r=10, t=50, b=40))
     return fig
 

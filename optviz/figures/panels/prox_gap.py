@@ -7,10 +7,10 @@ import numpy as np
 import plotly.graph_objects as go
 
 import optimizers
-from optviz.figures.style import run_color
+from optviz.figures.style import run_color, run_symbol
 from optviz.model.scenario import parse_scenario
 
-from .common import PANEL_MAX_STEPS
+from .common import LOG_AXIS, PANEL_MAX_STEPS, reference_line
 
 
 PROX_GAMMA_LAMBDAS = (1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1)
@@ -46,15 +46,17 @@ def figure(data: dict):
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=data["gamma_lambda"], y=data["ratio"], mode="lines+markers",
                              name="‖AdamW − AdamProx‖ / ‖AdamW − Adam(λ=0)‖",
-                             line=dict(color=run_color("adamprox"), width=3)))
+                             line=dict(color=run_color("adamprox"), width=3),
+                             marker=dict(color=run_color("adamprox"), symbol=run_symbol("adamprox"),
+                                         size=9)))
     fig.add_trace(go.Scatter(x=data["gamma_lambda"], y=data["gamma_lambda"], mode="lines",
                              name="γλ itself (for scale)",
                              line=dict(color="#999999", dash="dot")))
-    fig.add_hline(y=0.01, line=dict(color="#d62728", dash="dash"), annotation_text="1%")
+    reference_line(fig, 0.01, "1%", log=True)
     note = "" if data["decay"] == "lr" else " (decay = schedule: c_t = η_t)"
     fig.update_layout(title=f"Gap between AdamW and AdamProx, relative to weight decay's effect "
                             f"(γ = {data['gamma']:g}){note}",
-                      xaxis=dict(type="log", title="γλ"), yaxis=dict(type="log", title="relative gap"),
+                      xaxis=dict(**LOG_AXIS, title="γλ"), yaxis=dict(**LOG_AXIS, title="relative gap"),
                       height=440, margin=dict(l=50, r=10, t=50, b=40))
     return fig
 

@@ -12,7 +12,7 @@ import optimizers
 from optviz.figures.style import run_color
 from optviz.model.scenario import parse_scenario
 
-from .common import PANEL_MAX_STEPS, run_label
+from .common import LOG_AXIS, PANEL_MAX_STEPS, reference_line, run_label
 
 
 SPARSE_Q = 1e-3          # the sparse variant: y-gradient seen once per ~1/(1-β2) steps
@@ -70,17 +70,16 @@ def figure(data: dict):
                                          line=dict(color=c, width=2.5, dash="dash")), row=row, col=1)
         top = max(top, float(np.nanmax(r["ratio"])) if np.isfinite(r["ratio"]).any() else 1.0)
     for row in ((1, 2) if zoom else (1,)):
-        fig.add_hline(y=1.0, line=dict(color="#222222", width=1.5), row=row, col=1,
-                      annotation_text="α (the paper's bound)")
+        reference_line(fig, 1.0, "α (the paper's bound)", log=False, dash="solid", row=row, col=1)
     sb = [r["sparse_bound"] for r in data["runs"] if r["sparse_bound"] is not None]
     if sb:
-        fig.add_hline(y=max(sb), line=dict(color="#888888", dash="dashdot"), row=1, col=1,
-                      annotation_text="α(1−β1)/√(1−β2): the sparse-case bound")
+        reference_line(fig, max(sb), "α(1−β1)/√(1−β2): the sparse-case bound", log=False,
+                       color="#555555", dash="dashdot", row=1, col=1)
     if zoom:
         fig.update_yaxes(range=[0.99, 1.0 + 1.3 * (top - 1.0) + 1e-3], row=2, col=1,
                          title="|Δθᵢ| / α")
     fig.update_yaxes(title="|Δθᵢ| / α", row=1, col=1)
-    fig.update_xaxes(type="log")
+    fig.update_xaxes(**LOG_AXIS)
     fig.update_xaxes(title="step t", row=2 if zoom else 1, col=1)
     fig.update_layout(title="Each step's |Δθᵢ| divided by the learning rate α"
                             + (f" — y-gradient seen with probability {SPARSE_Q:g}" if data["sparse"]
