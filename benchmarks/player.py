@@ -9,10 +9,12 @@ figures the issue measured on the server-built animation it replaced (same machi
 - playback: frames drawn per second at 1× on the default scene (1000 steps), every step reachable.
 - first load: goto → the player drawn (script done), fresh server (caches empty) and warm.
 
-`python -m benchmarks.player [--before PATH]` prints the table. With --before (a checkout whose
-app.py still draws the race as a server-built Plotly animation, e.g. the commit before the player),
-that page is measured the same way in the same run and printed in the reference column; without
-it, the reference column holds the figures the issue reported.
+`python -m benchmarks.player [--before PATH]` prints the table. With --before (another checkout:
+an earlier race player, e.g. `git worktree add /tmp/before <commit>`, or a page that still draws
+the race as a server-built Plotly animation), both pages are served at once and measured in turn,
+load by load and notch by notch, so that a shared machine's drift falls on both alike; the older
+page is printed in the reference column. Without it, the reference column holds the figures the
+issue reported.
 """
 from __future__ import annotations
 
@@ -76,42 +78,47 @@ _PROBE = """() => {
 }"""
 
 
-def _notches(page, server_pid: int, old: bool = False) -> tuple[list[float], list[int], float]:
-    """Latencies (s), bytes received per notch, server CPU seconds per rerun."""
-    import re
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    received = []
-    cdp.on("Network.webSocketFrameReceived",
-           lambda e: received.append(len(e["response"]["payloadData"]) * (
-               3 / 4 if e["response"].get("opcode") == 2 else 1)))
-    panel = page.locator("[data-testid='stSidebar'] [data-testid='stExpander']").filter(
-        has=page.locator("summary", has_text="Adam · γ")).first
-    panel.locator("summary").first.click()
-    lr = panel.get_by_role("slider", name=re.compile(r"\blr$"))
-    lr.wait_for(state="visible")
-    time.sleep(0.5)
-    page.wait_for_selector(READY, state="attached")
-    page.evaluate(_OLD_PROBE if old else _PROBE)
-    mark = _OLD_MARK if old else "document.querySelector('.ovp-root').dataset.records"
-    lats, sizes = [], []
-    cpu0 = _cpu_seconds(server_pid)
-    for i in range(NOTCHES):
-        before = page.evaluate(mark)
-        received.clear()
-        lr.focus()
-        lr.press("ArrowRight")
+class _Notcher:
+    """One page, ready to take notches on Adam's learning rate one at a time (so that two pages
+    can be notched in turn): latencies (s), bytes received per notch, server CPU per rerun."""
+
+    def __init__(self, page, server_pid: int, old: bool = False):
+        import re
+        self.page, self.pid, self.old = page, server_pid, old
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        self.received = []
+        cdp.on("Network.webSocketFrameReceived",
+               lambda e: self.received.append(len(e["response"]["payloadData"]) * (
+                   3 / 4 if e["response"].get("opcode") == 2 else 1)))
+        panel = page.locator("[data-testid='stSidebar'] [data-testid='stExpander']").filter(
+            has=page.locator("summary", has_text="Adam · γ")).first
+        panel.locator("summary").first.click()
+        self.lr = panel.get_by_role("slider", name=re.compile(r"\blr$"))
+        self.lr.wait_for(state="visible")
+        time.sleep(0.5)
+        page.wait_for_selector(READY, state="attached")
+        page.evaluate(_OLD_PROBE if old else _PROBE)
+        self.mark = _OLD_MARK if old else "document.querySelector('.ovp-root').dataset.records"
+        self.lats, self.sizes, self.cpu = [], [], 0.0
+
+    def notch(self) -> None:
+        page = self.page
+        before = page.evaluate(self.mark)
+        self.received.clear()
+        cpu0 = _cpu_seconds(self.pid)
+        self.lr.focus()
+        self.lr.press("ArrowRight")
         page.wait_for_function(
             "(b) => window.__bench.drawn.length && window.__bench.drawn.at(-1)[1] !== b",
             arg=before, timeout=30_000)
         time.sleep(0.2)
         page.wait_for_selector(READY, state="attached")
         time.sleep(0.3)
+        self.cpu += _cpu_seconds(self.pid) - cpu0
         k, d = page.evaluate("[window.__bench.keys.at(-1), window.__bench.drawn.at(-1)[0]]")
-        lats.append((d - k) / 1000)
-        sizes.append(int(sum(received)))
-    cpu = (_cpu_seconds(server_pid) - cpu0) / NOTCHES
-    return lats, sizes, cpu
+        self.lats.append((d - k) / 1000)
+        self.sizes.append(int(sum(self.received)))
 
 
 def _fps(page) -> tuple[float, int, int]:
@@ -124,22 +131,39 @@ def _fps(page) -> tuple[float, int, int]:
     })"""))
 
 
-def _measure(browser, app: Path, old: bool) -> dict:
-    drawn = OLD_DRAWN if old else PLAYER
-    out = {}
-    with _Server(app) as server:
-        ctx, page, out["fresh"] = _open(browser, server.url, drawn)
-        ctx.close()
-        out["warm"] = []
-        for _ in range(3):
-            ctx, page, t = _open(browser, server.url, drawn)
-            out["warm"].append(t)
+def _is_player_page(app: Path) -> bool:
+    return (app.parent / "optviz" / "player" / "frontend" / "player.js").exists()
+
+
+def _measure(browser, apps: dict[str, Path]) -> dict[str, dict]:
+    """Every figure for each page in `apps`, their servers up together and each step taken on
+    one page and then the other (a shared machine's drift falls on both alike)."""
+    import contextlib
+    old = {k: not _is_player_page(a) for k, a in apps.items()}
+    drawn = {k: OLD_DRAWN if old[k] else PLAYER for k in apps}
+    out = {k: {"warm": []} for k in apps}
+    with contextlib.ExitStack() as stack:
+        servers = {k: stack.enter_context(_Server(a)) for k, a in apps.items()}
+        for k in apps:
+            ctx, page, out[k]["fresh"] = _open(browser, servers[k].url, drawn[k])
             ctx.close()
-        ctx, page, _ = _open(browser, server.url, drawn)
-        if not old:
-            out["fps"] = _fps(page)
-        out["lats"], out["sizes"], out["cpu"] = _notches(page, server.proc.pid, old)
-        ctx.close()
+        for _ in range(3):
+            for k in apps:
+                ctx, page, t = _open(browser, servers[k].url, drawn[k])
+                out[k]["warm"].append(t)
+                ctx.close()
+        pages, notchers = {}, {}
+        for k in apps:
+            ctx, page, _ = _open(browser, servers[k].url, drawn[k])
+            stack.callback(ctx.close)
+            if not old[k]:
+                out[k]["fps"] = _fps(page)
+            notchers[k] = _Notcher(page, servers[k].proc.pid, old[k])
+        for _ in range(NOTCHES):
+            for k in apps:
+                notchers[k].notch()
+        for k, n in notchers.items():
+            out[k].update(lats=n.lats, sizes=n.sizes, cpu=n.cpu / NOTCHES)
     return out
 
 
@@ -151,13 +175,15 @@ def run_all(before: Path | None = None) -> list[Row]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            new = _measure(browser, APP, old=False)
             ref, why = None, ""
             if before:
                 try:
-                    ref = _measure(browser, before, old=True)
+                    m = _measure(browser, {"new": APP, "ref": before})
+                    new, ref = m["new"], m["ref"]
                 except Exception as e:          # report ours whatever happened to the old page
                     why = f"before: not measured ({type(e).__name__}: {str(e).splitlines()[0][:80]})"
+            if ref is None:
+                new = _measure(browser, {"new": APP})["new"]
         finally:
             browser.close()
 
@@ -171,7 +197,7 @@ def run_all(before: Path | None = None) -> list[Row]:
         return ", ".join(f(x) for x in m) + " " + unit
 
     refs = ({"notch": f"{p50(ref) * 1e3:.0f} ms", "bytes": f"{kb(ref):.0f} KB",
-             "fps": BEFORE["fps"] + " (issue)", "cpu": f"{ref['cpu'] * 1e3:.0f} ms",
+             "fps": f"{ref['fps'][0]:.0f} fps" if "fps" in ref else BEFORE["fps"] + " (issue)", "cpu": f"{ref['cpu'] * 1e3:.0f} ms",
              "warm": f"{min(ref['warm']):.2f} s", "fresh": f"{ref['fresh']:.2f} s"} if ref else
             {**BEFORE, "fps": BEFORE["fps"], "warm": "—", "fresh": "—"})
     fps, t_end, steps = new["fps"]
@@ -211,3 +237,4 @@ if __name__ == "__main__":
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
           "(other work on the machine slows both sides alike)")
     print_table(run_all(before))
+    print(f"load average at end: {os.getloadavg()[0]:.1f}")
