@@ -200,33 +200,37 @@ def switch_language() -> None:
             S[key] = S[key]
 
 
+def sidebar() -> None:
+    """The controls. Drawn after the race: their ~100 widgets then no longer hold back the race's
+    records (a first load draws the race while they arrive; a notch's new record leaves first)."""
+    with st.sidebar:
+        st.markdown("## :material/sports_score: " + t("Optimizer race"))
+        if S.get("_lang_choice") != lang:
+            S["_lang_choice"] = lang
+        st.segmented_control(":material/translate: " + t("Language"), LANGS, key="_lang_choice",
+                             format_func=LANG_NAMES.get, on_change=switch_language,
+                             label_visibility="collapsed")
+        st.radio(t("View"), ["explore", "present"], key="view", horizontal=True,
+                 format_func={"explore": t("Explore"), "present": t("Present (large type)")}.get)
+        st.markdown("#### " + t("Surface"))
+        surface_controls()
+        st.markdown("#### " + t("Optimizers"))
+        optimizer_controls(problems)
+        tune.controls(st, S)          # a fair race: every optimizer at its best learning rate
+        st.markdown("#### " + t("Start and length"))
+        start_controls()
+        # <html lang> follows the page's language (screen readers, fonts, translation prompts);
+        # the value is one of LANGS, never text from the link
+        st.html(f"<script>document.documentElement.lang = {lang!r};</script>",
+                unsafe_allow_javascript=True)
+
+
 # ------------------------------------------------------------------------------------- page
 notes = state.begin(S, _raw_query)
 lang = set_lang(S.get("lang") or BROWSER_LANG)
 state.prepare(S)
 scn = state.scenario(S)        # built once: the sidebar's widgets only show what S already holds
 problems = scn.problems()
-
-with st.sidebar:
-    st.markdown("## :material/sports_score: " + t("Optimizer race"))
-    if S.get("_lang_choice") != lang:
-        S["_lang_choice"] = lang
-    st.segmented_control(":material/translate: " + t("Language"), LANGS, key="_lang_choice",
-                         format_func=LANG_NAMES.get, on_change=switch_language,
-                         label_visibility="collapsed")
-    st.radio(t("View"), ["explore", "present"], key="view", horizontal=True,
-             format_func={"explore": t("Explore"), "present": t("Present (large type)")}.get)
-    st.markdown("#### " + t("Surface"))
-    surface_controls()
-    st.markdown("#### " + t("Optimizers"))
-    optimizer_controls(problems)
-    tune.controls(st, S)          # a fair race: every optimizer at its best learning rate
-    st.markdown("#### " + t("Start and length"))
-    start_controls()
-    # <html lang> follows the page's language (screen readers, fonts, translation prompts);
-    # the value is one of LANGS, never text from the link
-    st.html(f"<script>document.documentElement.lang = {lang!r};</script>",
-            unsafe_allow_javascript=True)
 
 _current = state.read_query(st.query_params)
 query = state.finish(S, scn, _current, sweep=sweep.url_params(S, _current))
@@ -274,16 +278,16 @@ for key, msg in problems.items():
 
 tune.render(st, scn)
 
+trajectories = None
 if not scn.runs:
     st.info(t("Pick at least one optimizer in the sidebar to start a race."))
+else:
+    with st.spinner(t("Running the optimizers…")):
+        trajectories = guard.race_trajectories(st, run_cache(), scn)   # None: over the budget (said)
+if trajectories is None:
+    sidebar()
     st.stop()
-
-with st.spinner(t("Running the optimizers…")):
-    trajectories = guard.race_trajectories(st, run_cache(), scn)   # None: over the budget (said)
-    if trajectories is None:
-        st.stop()
-    fig_key = scn.figure_key()
-
+fig_key = scn.figure_key()
 
 panel = preset.panel if preset is not None else "race"
 race_scene, race_blobs = player_scene(fig_key, scn, lang)
@@ -296,6 +300,7 @@ player_step = player.reported_step(player_result, scn.steps)   # the panels' cur
 st.caption(t("▶ Play, or step with ← → (Shift: ten steps), Home / End, once the player has focus. "
              "**Click anywhere on the map to start the race there.** Click a run in the legend to "
              "inspect its step; hover a path or the loss curve to see the same step in the other."))
+sidebar()
 
 if panel == "steps":
     st.markdown("#### " + t("Effective step size |Δθᵢ| / γ"))

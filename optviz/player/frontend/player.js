@@ -59,16 +59,23 @@ function haveAll(scene) {
   return REG.blobs.has(scene.background) && scene.runs.every((r) => REG.blobs.has(r.record));
 }
 
+// the loading milestones, for the page benchmark (performance.getEntriesByType("mark"))
+function mark(name) {
+  try { if (!performance.getEntriesByName(name).length) performance.mark(name); } catch (e) { /* none */ }
+}
+mark("ovp:module");
+
 // ------------------------------------------------------------------------------------ plotly
 let plotlyPromise = null;
 function loadPlotly(url) {
   if (globalThis.Plotly) return Promise.resolve(globalThis.Plotly);
   if (!plotlyPromise) {
+    mark("ovp:plotly-requested");
     plotlyPromise = new Promise((resolve, reject) => {
       const s = document.createElement("script");
       s.src = url;
       s.async = true;
-      s.onload = () => resolve(globalThis.Plotly);
+      s.onload = () => { mark("ovp:plotly-loaded"); resolve(globalThis.Plotly); };
       s.onerror = () => { plotlyPromise = null; reject(new Error("could not load plotly.js")); };
       document.head.appendChild(s);
     });
@@ -251,6 +258,7 @@ class Player {
   }
 
   async update(scene) {
+    mark("ovp:scene");
     const first = this.scene === null;
     const old = this.scene;
     this.scene = scene;
@@ -315,6 +323,7 @@ class Player {
       this.paintHover();
     }
     this.root.dataset.ready = "1";
+    mark("ovp:drawn");
     this.root.dataset.records = scene.runs.map((r) => r.record).join(",");
     if (scene.report && !old?.report && !this.playing) this.reportSoon();
   }
@@ -868,7 +877,12 @@ function playerFor(root, key, hooks) {
 // Streamlit components v2: called on mount and whenever the data changes.
 export default function (component) {
   const { data, parentElement, setStateValue, setTriggerValue, key } = component;
-  if (data instanceof Uint8Array || data instanceof ArrayBuffer) { addBlob(data).catch(() => {}); return; }
+  if (data instanceof Uint8Array || data instanceof ArrayBuffer) {
+    mark("ovp:blob");
+    addBlob(data).catch(() => {});
+    return;
+  }
+  mark("ovp:mounted");
   if (!data || typeof data !== "object") return;
   let root = parentElement.querySelector(":scope > .ovp-root");
   if (!root) {
