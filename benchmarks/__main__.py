@@ -1,4 +1,4 @@
-"""`python -m benchmarks [core|app|scaling|panels|budget|tune]` (no argument: core, app and tune). See benchmarks/__init__.py."""
+"""`python -m benchmarks [core|app|scaling|panels|budget|tune|slides]` (no argument: core, app and tune). See benchmarks/__init__.py."""
 from __future__ import annotations
 
 import os
@@ -22,11 +22,12 @@ def _versions() -> str:
 
 def main(argv: list[str]) -> int:
     what = argv[0] if argv else "all"
-    if what not in ("all", "core", "app", "scaling", "panels", "budget", "tune"):
-        print(f"usage: python -m benchmarks [core|app|scaling|panels|budget|tune]  (got {what!r})",
+    if what not in ("all", "core", "app", "scaling", "panels", "budget", "tune", "slides"):
+        print("usage: python -m benchmarks [core|app|scaling|panels|budget|tune|slides]  "
+              f"(got {what!r})",
               file=sys.stderr)
         return 2
-    if what in ("scaling", "panels", "budget"):
+    if what in ("scaling", "panels", "budget", "slides"):
         __import__(f"benchmarks.{what}").__dict__[what].main()
         return 0
     print(f"Optimizer visualizer benchmarks — {_versions()}")

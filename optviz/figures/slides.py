@@ -50,11 +50,11 @@ _THEMES = {
 
 # ------------------------------------------------------------------------------------- text
 _SUP = str.maketrans("0123456789+-=()nixyT−", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱˣʸᵀ⁻")
-_SUB = str.maketrans("0123456789+-=()aeijnoxyuvφc", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑᵢⱼₙₒₓᵧᵤᵥᵩ꜀")
+_SUB = str.maketrans("0123456789+-=()aeijnoxyuvφ", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑᵢⱼₙₒₓᵧᵤᵥᵩ")
 _LATEX_WORDS = [(r"\tfrac12", "½"), (r"\tfrac14", "¼"), (r"\tfrac1n", "(1/n)"), (r"\textstyle", ""),
                 (r"\bigl", ""), (r"\bigr", ""), (r"\left", ""), (r"\right", ""), (r"\kappa", "κ"),
-                (r"\phi", "φ"), (r"\pi", "π"), (r"\sum", "Σ"), (r"\log", "log "), (r"\cos", "cos "),
-                (r"\sin", "sin "), (r"\exp", "exp "), (r"\top", "T"), (r"\|", "‖"), (r"\,", " "),
+                (r"\phi", "φ"), (r"\pi", "π"), (r"\sum", "Σ"), (r"\log", " log "), (r"\cos", " cos "),
+                (r"\sin", " sin "), (r"\exp", " exp "), (r"\top", "T"), (r"\|", "‖"), (r"\,", " "),
                 (r"\ ", " "), (r"\lfloor", "⌊"), (r"\rfloor", "⌋"), (r"\cdot", "·")]
 
 
@@ -80,6 +80,22 @@ def _braced(s: str, i: int) -> tuple[str, int]:
     return s[i:i + 1], i + 1
 
 
+def _fractions(s: str) -> str:
+    """\\frac{a}{b} and \\tfrac{a}{b} (those without a Unicode vulgar fraction) as (a/b)."""
+    out, i = [], 0
+    while i < len(s):
+        m = re.match(r"\\t?frac", s[i:])
+        if m is None:
+            out.append(s[i])
+            i += 1
+            continue
+        a, j = _braced(s, i + m.end())
+        b, j = _braced(s, j)
+        out.append(f"({_fractions(a)}/{_fractions(b)})")
+        i = j
+    return "".join(out)
+
+
 def unicode_formula(latex: str) -> str:
     """A surface's LaTeX formula as plain Unicode (the slide draws text, not LaTeX):
     ``(a - x)^2 + b\\,(y - x^2)^2`` → ``(a − x)² + b (y − x²)²``."""
@@ -87,6 +103,7 @@ def unicode_formula(latex: str) -> str:
     for a, b in _LATEX_WORDS:
         s = s.replace(a, b)
     s = re.sub(r"\\sqrt\{", "√{", s)
+    s = _fractions(s)
     out, i = [], 0
     while i < len(s):
         c = s[i]
@@ -94,7 +111,7 @@ def unicode_formula(latex: str) -> str:
             body, i = _braced(s, i + 1)
             body = unicode_formula(body)
             if c == "^" and out and out[-1] == "e" and len(body) > 2:
-                out[-1] = f"exp({body})"          # e^{long} reads better as exp(…)
+                out[-1] = f" exp({body})"         # e^{long} reads better as exp(…)
             else:
                 out.append(_script(body, _SUP if c == "^" else _SUB, c))
             continue
@@ -109,7 +126,8 @@ def unicode_formula(latex: str) -> str:
         out.append("−" if c == "-" else c)
         i += 1
     text = "".join(out).replace("\\", "")
-    return re.sub(r" {2,}", " ", text).strip()
+    text = re.sub(r"([(\[]) +", r"\1", re.sub(r" {2,}", " ", text))
+    return text.strip()
 
 
 def expression_formula(expr: str) -> str:
@@ -252,7 +270,8 @@ def frame_steps(steps: int, n: int) -> list[int]:
 @dataclass
 class _Run:
     key: str
-    label: str
+    label: str                  # the legend's
+    short: str                  # at the head
     color: tuple
     dash: str
     symbol: str
@@ -261,6 +280,8 @@ class _Run:
     diverged_at: int | None
     px: np.ndarray = dc_field(default=None)
     pieces: list = dc_field(default_factory=list)
+    piece_lo: np.ndarray = dc_field(default=None)
+    piece_hi: np.ndarray = dc_field(default=None)
 
 
 @dataclass
@@ -332,7 +353,8 @@ def prepare(s, trajectories: dict, field, *, theme: str = "light", size=PNG_SIZE
             P = np.asarray(tr.points, dtype=float)
             finite = np.isfinite(P).all(axis=1) & np.isfinite(tr.losses)
             last = int(np.flatnonzero(finite)[-1]) if finite.any() else -1
-            runs.append(_Run(r.key, (labels or {}).get(r.key) or run_label(r.label), run_colour(r.key, theme), style.run_dash(r.key),
+            label = (labels or {}).get(r.key) or run_label(s.label(r.key))
+            runs.append(_Run(r.key, label, run_label(r.label), run_colour(r.key, theme), style.run_dash(r.key),
                              style.run_symbol(r.key), P[:last + 1],
                              np.asarray(tr.losses[:last + 1], dtype=float) - f_ref, tr.diverged_at))
     legend_top = u(200)
@@ -343,12 +365,15 @@ def prepare(s, trajectories: dict, field, *, theme: str = "light", size=PNG_SIZE
     slide = Slide(size=(W, H), theme=theme, title=title, formula=formula, steps=int(s.steps),
                   window=surface.window, runs=runs,
                   minima=np.asarray(surface.minima, dtype=float).reshape(-1, 2),
-                  start=s.start, f_known=surface.f_min is not None, f_ref=float(f_ref), lang=lang, map_box=map_box,
+                  start=s.start, f_known=surface.f_min is not None, f_ref=float(f_ref), lang=lang,
+                  map_box=map_box,
                   curve_box=curve_box, legend_top=legend_top, row=row)
     line_w = u(style.PRESENT.line)
     for run in runs:
         run.px = slide.to_px(run.points)
         run.pieces = dashed_pieces(run.px, dash_pattern(run.dash, line_w))
+        run.piece_lo = np.array([par[0] for _, par in run.pieces])
+        run.piece_hi = np.array([par[-1] for _, par in run.pieces])
     gaps = np.concatenate([r.gaps for r in runs]) if runs else np.array([1.0])
     pos = gaps[np.isfinite(gaps) & (gaps > 0)]
     if pos.size:
@@ -387,6 +412,19 @@ def _text(draw, xy, text, size, fill, *, bold=False, anchor="la", halo=None, u=N
     return draw.textbbox(xy, text, font=f, anchor=anchor)
 
 
+def _fitted(draw, xy, text, size, width, fill, anchor="la", smallest=None):
+    """One line of text within `width` pixels: smaller type down to `smallest` (default 60% of
+    `size`), then cut with an ellipsis (a long typed expression, a long A/B label)."""
+    small = max(6, int(smallest or size * 0.6))
+    for sz in range(int(size), small - 1, -2):
+        if draw.textlength(text, font=font_for(text, sz)) <= width:
+            return _text(draw, xy, text, sz, fill, anchor=anchor)
+    f = font_for(text, small)
+    while len(text) > 1 and draw.textlength(text + "…", font=f) > width:
+        text = text[:-1]
+    return _text(draw, xy, text + "…", small, fill, anchor=anchor)
+
+
 def _log_label(e: int) -> str:
     return "1" if e == 0 else "10" + str(e).translate(_SUP)
 
@@ -400,7 +438,7 @@ def _static(slide: Slide):
     d = ImageDraw.Draw(im)
     with speaking(slide.lang):
         _text(d, (u(48), u(30)), slide.title, u(54), c["text"], bold=True)
-        _text(d, (u(48), u(106)), slide.formula, u(34), c["dim"])
+        _fitted(d, (u(48), u(106)), slide.formula, u(34), slide.size[0] - u(96), c["dim"])
         left, top, side = slide.map_box
         im.paste(slide.map_image, (left, top))
         d.rectangle([left - 1, top - 1, left + side, top + side], outline=c["grid"], width=u(2))
@@ -412,8 +450,18 @@ def _static(slide: Slide):
         _text(d, (left - u(10), top + side), _num(ya), tick, c["dim"], anchor="rs")
         _text(d, (left - u(10), top), _num(yb), tick, c["dim"], anchor="rt")
         _text(d, (left - u(10), top + side // 2), "y", tick, c["dim"], anchor="rm")
-        # legend: swatch and name; the values are drawn per frame under their heading
+        # legend: swatch and name; the values are drawn per frame under their heading, in a
+        # column as wide as the widest they can be
         x0 = slide.curve_box[0] - u(60)
+        value_w = max(d.textlength(t("diverged at step {k}", k=slide.steps), font=font_for(
+            t("diverged at step {k}", k=slide.steps), u(26))),
+            d.textlength("−8.88e−300", font=font_for("0", u(26))))
+        name_w = slide.size[0] - u(48) - value_w - u(24) - (x0 + u(88))
+        # one type size for every name: the largest at which the longest fits (≥ 20 px at 1080p)
+        name_size = u(28)
+        while name_size > u(20) and any(
+                d.textlength(r.label, font=font_for(r.label, name_size)) > name_w for r in slide.runs):
+            name_size -= 1
         _text(d, (slide.size[0] - u(48), slide.legend_top - u(6)),
               ("f − f*" if slide.f_known else "f"), u(24), c["dim"], anchor="rb")
         for i, run in enumerate(slide.runs):
@@ -423,7 +471,8 @@ def _static(slide: Slide):
             for pts, _ in dashed_pieces(sw, pat):
                 d.line([tuple(p) for p in pts], fill=run.color, width=u(style.PRESENT.line))
             _marker(d, (x0 + u(35), y), run.symbol, u(9), run.color, c["bg"], u)
-            _text(d, (x0 + u(88), y), run.label, u(28), c["text"], anchor="lm")
+            _fitted(d, (x0 + u(88), y), run.label, name_size, name_w, c["text"], anchor="lm",
+                    smallest=name_size)
         # the loss curve's frame and decade ticks
         L, T, Wc, Hc = slide.curve_box
         d.rectangle([L, T, L + Wc, T + Hc], outline=c["grid"], width=u(2))
@@ -514,9 +563,9 @@ class _Trails:
             kk = min(k, len(run.points) - 1)
             if kk <= max(a, 0):
                 continue
-            for pts, par in run.pieces:
-                if par[-1] <= a or par[0] > kk:
-                    continue
+            # the dash pieces that overlap steps a … kk (their first and last params, sorted)
+            for i in np.flatnonzero((run.piece_hi > a) & (run.piece_lo <= kk)):
+                pts, par = run.pieces[i]
                 keep = (par >= a) & (par <= kk)
                 sel = pts[keep]
                 # extend to the exact ends of the new stretch so consecutive frames join up
@@ -541,18 +590,19 @@ def _interp(pts, par, a):
 
 
 def _label_image(slide: Slide, run: _Run):
-    """A run's name with a halo in the background colour, drawn once (RGBA)."""
+    """A run's short name (Adam B: the legend says what differs) with a halo in the background
+    colour, drawn once (RGBA)."""
     from PIL import Image, ImageDraw
 
     hit = slide.labels.get(run.key)
     if hit is None:
         u, c = slide.u, slide.colors
-        f = font_for(run.label, u(26))
+        f = font_for(run.short, u(26))
         halo = max(2, u(4))
-        box = ImageDraw.Draw(Image.new("RGBA", (1, 1))).textbbox((0, 0), run.label, font=f,
+        box = ImageDraw.Draw(Image.new("RGBA", (1, 1))).textbbox((0, 0), run.short, font=f,
                                                                  stroke_width=halo)
         hit = Image.new("RGBA", (box[2] - box[0] + 2, box[3] - box[1] + 2), c["bg"] + (0,))
-        ImageDraw.Draw(hit).text((1 - box[0], 1 - box[1]), run.label, font=f, fill=c["text"],
+        ImageDraw.Draw(hit).text((1 - box[0], 1 - box[1]), run.short, font=f, fill=c["text"],
                                  stroke_width=halo, stroke_fill=c["bg"])
         slide.labels[run.key] = hit
     return hit
@@ -575,10 +625,13 @@ def _render(slide: Slide, trails: _Trails, k: int):
         heads.append((run, run.px[kk]))
     for run, (x, y) in heads:
         _marker(dm, (x, y), run.symbol, u(11), run.color, c["bg"], u)
-    # names at the heads, where they do not cover one another (the legend names them all)
-    for run, (x, y) in heads:
+    # names at the heads, where they do not cover one another (the legend names them all); the
+    # heads drawn last (on top) first, left of the head where the right side has no room
+    for run, (x, y) in reversed(heads):
         label = _label_image(slide, run)
-        lx, ly = int(round(x)) + u(12), int(round(y)) - label.size[1] // 2
+        lx, ly = int(round(x)) + u(16), int(round(y)) - label.size[1] // 2
+        if lx + label.size[0] > slide.map_box[2]:
+            lx = int(round(x)) - u(16) - label.size[0]
         box = (lx, ly, lx + label.size[0], ly + label.size[1])
         if any(not (box[2] < b[0] or b[2] < box[0] or box[3] < b[1] or b[3] < box[1])
                for b in placed):
@@ -629,14 +682,15 @@ def gif(s, trajectories, field, *, size=GIF_SIZE, frames: int = GIF_FRAMES, **kw
 
     slide = prepare(s, trajectories, field, size=size, **kw)
     steps = frame_steps(slide.steps, frames)
-    images = [im for _, im in _frames(slide, steps)]
-    # one palette for all frames, from the last one (it holds every path and the curve)
-    pal = images[-1].quantize(colors=255, method=Image.Quantize.MEDIANCUT)
-    out = [im.quantize(palette=pal, dither=Image.Dither.NONE) for im in images]
+    # one palette for every frame, from the last (it holds every path and the whole curve); each
+    # frame is reduced to it as it is drawn, so no RGB frame is kept (120 would be ~190 MB)
+    pal = _render(slide, _Trails(slide), steps[-1]).quantize(colors=255,
+                                                            method=Image.Quantize.MEDIANCUT)
+    out = (im.quantize(palette=pal, dither=Image.Dither.NONE) for _, im in _frames(slide, steps))
     buf = io.BytesIO()
-    durations = [GIF_MS] * (len(out) - 1) + [GIF_END_MS]
-    out[0].save(buf, format="GIF", save_all=True, append_images=out[1:], duration=durations,
-                loop=0)     # Pillow's default optimize: each frame only where it changed
+    durations = [GIF_MS] * (len(steps) - 1) + [GIF_END_MS]
+    next(out).save(buf, format="GIF", save_all=True, append_images=out, duration=durations,
+                   loop=0)     # Pillow's default optimize: each frame only where it changed
     return buf.getvalue()
 
 

@@ -195,7 +195,8 @@ def eta(t, schedule, warmup, every):
 
 
 def race(make, schedule=None):
-    """Rows (step, θ, f, g) until the run ends; it diverged where |θ| leaves the bound or f is not finite."""
+    """Rows (step, (x, y, f, g_x, g_y)); after a divergence (|θ| past the bound, or f not
+    finite) rows without values, as the page's CSV has them."""
     p = torch.tensor(start, requires_grad=True)
     opt = make(p)
     sched = (torch.optim.lr_scheduler.LambdaLR(opt, lambda k: eta(k + 1, *schedule))
