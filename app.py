@@ -173,7 +173,7 @@ def load_preset(name: str) -> None:
     if p is not None:
         lang_key = {"lang": S["lang"]} if S.get("lang") else {}
         scn, notes = parse_query({**p.query, "preset": p.name, "view": S.get("view", "explore"),
-                                  **lang_key})
+                                  **lang_key, **({"predict": "1"} if S.get("predict") else {})})
         state.seed(S, scn)
         S[state.NOTES_KEY] = notes
 
@@ -212,6 +212,10 @@ def sidebar() -> None:
                              label_visibility="collapsed")
         st.radio(t("View"), ["explore", "present"], key="view", horizontal=True,
                  format_func={"explore": t("Explore"), "present": t("Present (large type)")}.get)
+        st.toggle(":material/quiz: " + t("Predict, then reveal"), key="predict",
+                  help=t("Hides the paths until you have marked on the map where each run will "
+                         "end (and picked the winner), then Reveal plays the race against your "
+                         "guesses. The link carries the switch, never the guesses."))
         st.markdown("#### " + t("Surface"))
         surface_controls()
         st.markdown("#### " + t("Optimizers"))
@@ -294,15 +298,30 @@ race_scene, race_blobs = player_scene(fig_key, scn, lang)
 # the open tab by its English label (the tab bar shows the page's language)
 _tab = next((n for n in TAB_NAMES if in_lang(n, lang) == S.get("tab")), S.get("tab", ""))
 race_scene["report"] = player.follows_step(panel, _tab)
-player_result = player.mount(st, race_scene, race_blobs, key="player", box=player_box,
-                             on_start=lambda: player.start_from_click(S))
+race_scene["predict"] = player.predict_scene(scn, t(preset.question) if preset and preset.question
+                                             else "")
+player_slot = st.container()        # the player; the scrub's choices under it are read first
+scrub = player.scrub_controls(st, S, scn)
+family = player.family_scene(st, scn, scrub, surface.f_min) if scrub else None
+if family:
+    race_scene["family"], race_blobs = family[0], [*race_blobs, family[1]]
+with player_slot:
+    player_result = player.mount(st, race_scene, race_blobs, key="player", box=player_box,
+                                 on_start=lambda: player.start_from_click(S),
+                                 on_scrub=lambda: player.scrub_release(S))
 player_step = player.reported_step(player_result, scn.steps)   # the panels' cursor
+veiled = scn.predict and not player.revealed(player_result)
 st.caption(t("▶ Play, or step with ← → (Shift: ten steps), Home / End, once the player has focus. "
              "**Click anywhere on the map to start the race there.** Click a run in the legend to "
-             "inspect its step; hover a path or the loss curve to see the same step in the other."))
+             "inspect its step; hover a path or the loss curve to see the same step in the other.")
+           if not scn.predict else
+           t("**Predict first:** choose a run beside the map and click where it will be after the "
+             "race; pick the run that reaches the minimum first; then press **Reveal**."))
 sidebar()
 
-if panel == "steps":
+if veiled and panel not in ("race", "diagnostics", "3d"):
+    st.caption(t("The panel that explains this preset appears after Reveal."))
+elif panel == "steps":
     st.markdown("#### " + t("Effective step size |Δθᵢ| / γ"))
     st.plotly_chart(Prebuilt(with_cursor(steps_spec(fig_key, scn, lang), player_step)), theme=None,
                     key="steps_chart")

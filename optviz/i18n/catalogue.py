@@ -70,7 +70,7 @@ def data_texts() -> dict[str, str]:
             if h.help:
                 out.setdefault(h.help, f"surfaces {name}.{h.name}.help")
     for p in presets.all_presets():
-        for field in ("title", "what_to_look_for", "source"):
+        for field in ("title", "what_to_look_for", "source", "question"):
             text = getattr(p, field)
             if text:
                 out.setdefault(text, f"preset {p.name}.{field}")

@@ -416,6 +416,91 @@ MESSAGES: dict[str, str] = {
     "**튜닝이 이 서버에서 돌리기에 너무 큽니다.** {runs}번의 실행 × {steps} 스텝이면 계산에 약 **{seconds}초**가 걸립니다. 이 서버는 튜닝에 **{budget}초**까지 허용합니다.",
 "Tune with {steps} steps": "{steps} 스텝으로 튜닝",
 "γ tuned = {lr}": "튜닝된 γ = {lr}",
+# ---------------------------------------------------------------- predict, then reveal; scrub
+"Which of the seven optimizers reaches the star at (1, 1) first, and which barely leaves the start?":
+    "일곱 옵티마이저 중 어느 것이 (1, 1)의 별에 가장 먼저 도착하고, 어느 것이 출발점을 거의 벗어나지 못할까요?",
+"Which run gets within 10⁻³ of the minimum first: gradient descent, momentum, RMSProp or Adam?":
+    "경사 하강법, 모멘텀, RMSProp, Adam 중 어느 것이 최솟값의 10⁻³ 안에 가장 먼저 들어갈까요?",
+"Starting almost on the ridge, which optimizers roll off it quickly and which linger at the saddle?":
+    "능선 바로 위에서 출발할 때, 어느 옵티마이저가 재빨리 굴러 내려가고 어느 것이 안장점에 머물까요?",
+"With every gradient multiplied by 1000, where will Adam end, and where will SGD?":
+    "모든 기울기에 1000을 곱하면 Adam은 어디서 끝나고, SGD는 어디서 끝날까요?",
+"Will any of Adam's steps be longer than its learning rate α?":
+    "Adam의 스텝 가운데 학습률 α보다 긴 것이 있을까요?",
+"Of the four runs (β₂ = 0.999 or 0.9999, with or without bias correction), which makes the biggest first step?":
+    "네 실행(β₂ = 0.999 또는 0.9999, 편향 보정 있음 또는 없음) 가운데 첫 스텝이 가장 큰 것은 무엇일까요?",
+"After 300 steps, which optimizer is closest to the rare weight's optimum?":
+    "300 스텝 뒤에 드문 가중치의 최적값에 가장 가까운 옵티마이저는 무엇일까요?",
+"With half of every gradient dropped, which ends lower: Adam or SGD with Nesterov momentum?":
+    "기울기의 절반이 매번 누락될 때, Adam과 Nesterov 모멘텀 SGD 중 어느 쪽의 손실이 더 낮게 끝날까요?",
+"When each gradient coordinate is rescaled, whose path moves: AdamW's, AdamProx's or Adam with L2's?":
+    "기울기의 각 좌표 크기를 바꾸면 AdamW, AdamProx, L2를 쓰는 Adam 중 누구의 경로가 움직일까요?",
+"With γλ = 10⁻³, how far apart will AdamW and AdamProx end?":
+    "γλ = 10⁻³일 때 AdamW와 AdamProx는 얼마나 떨어진 곳에서 끝날까요?",
+"On a valley 10,000 times steeper across than along, which run reaches the minimum first?":
+    "가로 방향이 세로 방향보다 10,000배 가파른 골짜기에서 어느 실행이 최솟값에 가장 먼저 도착할까요?",
+"**Predict first:** choose a run beside the map and click where it will be after the race; pick the run that reaches the minimum first; then press **Reveal**.":
+    "**먼저 예측하세요:** 지도 옆에서 실행을 고르고 경주가 끝난 뒤 그 실행이 있을 곳을 클릭하세요. 최솟값에 가장 먼저 도착할 실행을 고른 다음 **공개**를 누르세요.",
+"The panel that explains this preset appears after Reveal.":
+    "이 프리셋을 설명하는 패널은 공개한 뒤에 나타납니다.",
+"Predict, then reveal":
+    "예측한 뒤 공개",
+"Hides the paths until you have marked on the map where each run will end (and picked the winner), then Reveal plays the race against your guesses. The link carries the switch, never the guesses.":
+    "각 실행이 어디서 끝날지 지도에 표시하고(1등도 고르고) 나서 공개를 누를 때까지 경로를 숨깁니다. 공개하면 여러분의 추측과 함께 경주를 재생합니다. 링크에는 이 스위치만 담기고 추측은 담기지 않습니다.",
+"Run":
+    "실행",
+"Hyperparameter":
+    "하이퍼파라미터",
+"Range":
+    "범위",
+"Choose a range with two different ends.":
+    "양 끝이 서로 다른 범위를 고르세요.",
+"Scrub a hyperparameter":
+    "하이퍼파라미터 훑어보기",
+"**This family is too big for this server**: about {seconds} s of computing; this server allows {budget} s per change. Use fewer steps.":
+    "**이 묶음은 이 서버에서 돌리기에 너무 큽니다**: 계산에 약 {seconds}초가 걸리는데, 이 서버는 변경 한 번에 {budget}초까지 허용합니다. 스텝 수를 줄이세요.",
+"Runs one optimizer at many values of one hyperparameter at once; a second slider under the map then moves its path through them without waiting, and letting go sets the control to that value.":
+    "옵티마이저 하나를 한 하이퍼파라미터의 여러 값으로 한꺼번에 실행합니다. 그러면 지도 아래의 두 번째 슬라이더로 기다림 없이 경로를 값에서 값으로 옮겨 볼 수 있고, 손을 떼면 컨트롤이 그 값으로 바뀝니다.",
+"Predict first: the paths are hidden":
+    "먼저 예측하세요: 경로가 숨겨져 있습니다",
+"Revealed: your guesses against the race":
+    "공개: 여러분의 추측과 실제 경주",
+"Guess for":
+    "추측할 실행",
+"Click the map where {label} will be after {steps} steps.":
+    "{steps} 스텝 뒤에 {label}이(가) 있을 곳을 지도에서 클릭하세요.",
+"{n} of {total} guesses placed":
+    "추측 {total}개 중 {n}개 표시함",
+"Reaches the minimum first:":
+    "최솟값에 가장 먼저 도착:",
+"Reveal":
+    "공개",
+"Clear guesses":
+    "추측 지우기",
+"Hide the paths again":
+    "경로 다시 숨기기",
+"{label}: your guess is {d} from where it ended, ({x}, {y})":
+    "{label}: 추측이 실제 끝점 ({x}, {y})에서 {d}만큼 떨어져 있습니다",
+"No guesses were placed.":
+    "표시한 추측이 없습니다.",
+"The true order (first step with f − f* ≤ {tol}):":
+    "실제 순서 (f − f* ≤ {tol}이 처음 된 스텝):",
+"The true order (by final f):":
+    "실제 순서 (마지막 f 기준):",
+"{label}: step {k}":
+    "{label}: {k} 스텝",
+"{label}: not reached (final {f})":
+    "{label}: 도착하지 못함 (마지막 {f})",
+"You picked {label}: right, it came first.":
+    "{label}을(를) 골랐습니다: 정답, 1등입니다.",
+"Your pick, {label}, came {rank}; {first} was first.":
+    "고른 {label}은(는) {rank}위였고, 1등은 {first}였습니다.",
+"Scrub {hp} of {label} ({m} values)":
+    "{label}의 {hp} 훑어보기 (값 {m}개)",
+"Scrub {hp}":
+    "{hp} 훑어보기",
+"{hp} = {v} at step {t}":
+    "{t} 스텝에서 {hp} = {v}",
 }
 
 # the Export tab's slides and "Get the code"

@@ -9,7 +9,9 @@ Round trip: `parse_query(to_query(s)) == (s, [])`.
 URL contract (v=1): v, surface, the surface's parameters by name, expr (surface=custom), opt once per
 selected optimizer (a second/third copy of one optimizer is `adam-2`, `adam-3`), `<opt>.<hp>`, x0, y0,
 steps, seed, view (`present`), preset, tuned (`1`: the learning rates are the tuned ones of
-optviz.model.tuning; the link then writes every run's lr, default or not).
+optviz.model.tuning; the link then writes every run's lr, default or not), predict (`1`: the race
+opens with its paths hidden until the learner has guessed and pressed Reveal; the guesses
+themselves are never in a link).
 """
 from __future__ import annotations
 
@@ -140,6 +142,7 @@ class Scenario:
     preset: str = ""
     lang: str = ""                                # "" = the browser's language
     tuned: bool = False                           # the lrs are tuned (optviz.model.tuning)
+    predict: bool = False                         # paths hidden until Reveal (a class's link)
 
     def __post_init__(self):
         if not isinstance(self.params, Frozen):
@@ -318,6 +321,8 @@ def to_query(s: Scenario, explicit: bool = False) -> dict[str, str | list[str]]:
         q["lang"] = s.lang
     if s.tuned:
         q["tuned"] = "1"
+    if s.predict:
+        q["predict"] = "1"
     return q
 
 
@@ -492,10 +497,11 @@ def _read(raw, note_unknown: bool):
         lang = ""
 
     tuned = _read_tuned(r)
+    predict = _read_predict(r)
     if note_unknown:
         _unknown(r, keys)
     s = Scenario(surface, params, expr, tuple(runs), float(x0), float(y0), int(steps), int(seed),
-                 view, preset, lang, tuned)
+                 view, preset, lang, tuned, predict)
     notes = r.notes
     if len(notes) > MAX_NOTES:
         notes = notes[:MAX_NOTES] + [f"… and {len(notes) - MAX_NOTES} more problems"]
@@ -511,6 +517,14 @@ def _read_tuned(r: _Reader) -> bool:
         r.note(f"tuned: {_shown(text)} is not 1 or 0; ignored")
         return False
     return True
+
+
+PREDICT = HParam("predict", False, kind="bool", help="hide the paths until the learner has guessed")
+
+
+def _read_predict(r: _Reader) -> bool:
+    """`predict=1` (or true/0/false): the race opens veiled, for a class to guess first."""
+    return bool(r.value("predict", PREDICT, False))
 
 
 def _parse_opts(r: _Reader) -> list[str]:
@@ -624,6 +638,7 @@ class Preset:
     query: dict          # the complete scenario as URL parameters, every parameter explicit
     source: str = ""     # paper and section, e.g. "Kingma & Ba 2015, §6.4"
     panel: str = "race"  # race | diagnostics | steps | 3d | a name in optviz.figures.panels.PANELS
+    question: str = ""   # one line the page asks in predict mode, before the paths are shown
 
 
 def preset_url(preset: Preset) -> str:

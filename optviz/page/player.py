@@ -105,7 +105,7 @@ def preload(st, key: str = "player"):
 
 
 def mount(st, scene: dict, blobs: list[tuple[str, bytes]], *, key: str = "player", box=None,
-          on_step=None, on_focus=None, on_start=None):
+          on_step=None, on_focus=None, on_start=None, on_scrub=None, on_revealed=None):
     """Mount the blobs (hidden, one element each) and the player; returns the component's result
     (`.step`, `.focus` once the browser reported them, `.start` after a click on the map)."""
     player = ensure_registered()
@@ -114,7 +114,8 @@ def mount(st, scene: dict, blobs: list[tuple[str, bytes]], *, key: str = "player
         for bid, data in dict(blobs).items():          # each blob once
             player(key=f"ovb_{bid}", data=data, height=0)
     return player(key=key, data=scene, on_step_change=on_step or _noop,
-                  on_focus_change=on_focus or _noop, on_start_change=on_start or _noop)
+                  on_focus_change=on_focus or _noop, on_start_change=on_start or _noop,
+                  on_scrub_change=on_scrub or _noop, on_revealed_change=on_revealed or _noop)
 
 
 def start_from_click(session, key: str = "player") -> None:
@@ -137,3 +138,119 @@ def follows_step(panel: str, tab: str) -> bool:
     the Export tab (its slide is of the current step)."""
     return panel not in ("race", "3d") or str(tab).endswith(("Diagnostics", "Update rules", "Export"))
 
+
+
+# ------------------------------------------------------------------ predict, then reveal
+PREDICT_TOL = 1e-3        # "reaches the minimum": the first step with f − f* ≤ this
+
+
+def predict_scene(scn, question: str = "") -> dict:
+    """The scene's `predict` entry: on (the paths veiled until Reveal) and the preset's question."""
+    return {"on": bool(scn.predict), "question": question, "tol": PREDICT_TOL}
+
+
+def revealed(result) -> bool:
+    """Whether the player said its predict veil is off (the learner pressed Reveal)."""
+    return getattr(result, "revealed", None) is True
+
+
+# ------------------------------------------------------------------ scrub a hyperparameter
+def scrub_controls(st, session, scn):
+    """Under the player: a run, one of its numeric hyperparameters and a range on that control's
+    own stops. Returns (run key, hp, lo, hi, log) once chosen, else None."""
+    from optviz.i18n import run_label, t
+    from optviz.model import family
+    from optviz.model.fmt import fmt_number
+    from optviz.model.scenario import instance_label
+    from optviz.model.sweep import is_beta_like
+    from optviz.page import controls
+    from optviz.page.text import symbol_text
+    if not scn.runs or not st.toggle(
+            t("Scrub a hyperparameter"), key="_scrub_on",
+            help=t("Runs one optimizer at many values of one hyperparameter at once; a second "
+                   "slider under the map then moves its path through them without waiting, and "
+                   "letting go sets the control to that value.")):
+        return None
+    keys = [r.key for r in scn.runs]
+    if session.get("_scrub_run") not in keys:
+        session["_scrub_run"] = keys[0]
+    c1, c2, c3 = st.columns([2, 2, 5], vertical_alignment="bottom")
+    run_key = c1.selectbox(t("Run"), keys, key="_scrub_run",
+                           format_func=lambda k: run_label(instance_label(k)))
+    run = scn.run(run_key)
+    specs = {h.name: h for h in family.scrubbable(run.name)}
+    if session.get("_scrub_hp") not in specs:
+        session["_scrub_hp"] = "lr" if "lr" in specs else next(iter(specs))
+    hp = c2.selectbox(t("Hyperparameter"), list(specs), key="_scrub_hp",
+                      format_func=lambda n: f"{symbol_text(specs[n].symbol) or n} · {n}")
+    h, cur = specs[hp], run.hp[hp]
+    opts = controls.options(h, cur)
+    rk = f"_scrub_range_{run_key}_{hp}"
+    if not (isinstance(session.get(rk), (tuple, list)) and len(session[rk]) == 2
+            and all(v in opts for v in session[rk])):
+        i, span = opts.index(cur), 4 if h.log else 8
+        session[rk] = (opts[max(0, i - span)], opts[min(len(opts) - 1, i + span)])
+    lo, hi = c3.select_slider(t("Range"), options=opts, key=rk, format_func=fmt_number)
+    if not lo < hi:
+        st.caption(t("Choose a range with two different ends."))
+        return None
+    # the control's own scale: log, or 1 − β log for a β-like one (its stops crowd towards 1)
+    return run_key, hp, float(lo), float(hi), bool((h.log and lo > 0) or is_beta_like(h))
+
+
+def family_scene(st, scn, choice, f_star):
+    """The scrubbed family for `choice` (scrub_controls), within the sweep's budget: the scene's
+    `family` entry and its record blob, or None (over budget: said on the page)."""
+    import optimizers
+    from optimizers.budget import OverBudget
+    from optviz.i18n import run_label, t
+    from optviz.model import family
+    from optviz.page import guard
+    from optviz.page.text import symbol_text
+    from optviz.player import record
+    run_key, hp, lo, hi, log = choice
+    try:
+        fam = family.compute(scn, run_key, hp, lo, hi, log, should_stop=guard.stop_check(),
+                             budget=guard.budget("sweep"))
+    except optimizers.Cancelled:
+        guard.hand_over(st)
+    except OverBudget as e:
+        st.warning(t("**This family is too big for this server**: about {seconds} s of computing; "
+                     "this server allows {budget} s per change. Use fewer steps.",
+                     seconds=guard.secs(e.estimate.seconds), budget=f"{e.budget:g}"),
+                   icon=":material/timer:")
+        return None
+    except ValueError as e:
+        st.caption(str(e))
+        return None
+    blob = record.RECORDS.get(fam, ("family", f_star), lambda: record.family_record(fam, f_star))
+    rid = record.header(blob)["id"]
+    run = scn.run(run_key)
+    h = next(p for p in family.scrubbable(run.name) if p.name == hp)
+    entry = {"record": rid, "run": run_key, "key": f"{run_key}.{hp}", "hp": hp,
+             "symbol": symbol_text(h.symbol) or hp, "label": run_label(run.label),
+             "values": [float(v) for v in fam.values], "index": fam.index_of(run.hp[hp])}
+    return entry, (rid, blob)
+
+
+def scrub_release(session, key: str = "player") -> None:
+    """The scrub slider let go → that member's value in the run's sidebar control (one rerun).
+    Only a value the control accepts, for a run that is racing, is taken."""
+    import optimizers
+    from optviz.model.scenario import instance_base
+    got = (session.get(key) or {}).get("scrub")
+    if not isinstance(got, dict):
+        return
+    name, value = got.get("key"), got.get("value")
+    if not isinstance(name, str) or "." not in name or isinstance(value, bool) \
+            or not isinstance(value, (int, float)):
+        return
+    run_key, hp = name.split(".", 1)
+    if run_key not in session.get("opt", []):
+        return
+    try:
+        spec = optimizers.spec(instance_base(run_key))
+        h = next(p for p in spec.hparams if p.name == hp and p.sweepable)
+        session[name] = h.check(float(value))
+    except (StopIteration, ValueError, KeyError):
+        return

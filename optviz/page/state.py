@@ -84,6 +84,7 @@ def seed(session: MutableMapping, s: Scenario) -> None:
     session["preset"] = s.preset
     session["lang"] = s.lang
     session[TUNED_KEY] = s.race_key() if s.tuned else None
+    session["predict"] = s.predict
     surf = s.build_surface()
     session[DEFAULTS_KEY] = dependent_defaults(surf, [r.key for r in s.runs])
     session[SURFACE_ID_KEY] = (s.surface, s.expr)
@@ -209,7 +210,8 @@ def scenario(session: Mapping) -> Scenario:
                  int(_valid(STEPS, session.get("steps", DEFAULT_STEPS))),
                  int(_valid(SEED, session.get("seed", DEFAULT_SEED))),
                  view if view in ("explore", "present") else "explore",
-                 session.get("preset", "") or "", lang if lang in LANGS else "")
+                 session.get("preset", "") or "", lang if lang in LANGS else "",
+                 predict=session.get("predict") is True)
     tuned = session.get(TUNED_KEY)
     return replace(s, tuned=True) if tuned is not None and tuned == s.race_key() else s
 

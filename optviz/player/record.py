@@ -151,6 +151,28 @@ def run_record(tr, info: RunInfo, f_star: float | None) -> bytes:
     return pack(header, shuffle_deflate(payload))
 
 
+def family_record(fam, f_star: float | None) -> bytes:
+    """A family's record (optviz.model.family.Family): θ_t of every member, row t holding
+    x₀ y₀ x₁ y₁ …, and f − f* (f when f* is unknown), row t holding f₀ f₁ …, float64 as recorded."""
+    P = np.asarray(fam.points, dtype=np.float64)             # (steps+1, m, 2)
+    n, m = P.shape[0], P.shape[1]
+    f = np.asarray(fam.losses, dtype=np.float64)
+    fields = {"theta": P.reshape(n, 2 * m), "f": f - f_star if f_star is not None else f}
+    offsets, chunks, at = {}, [], 0
+    for name, a in fields.items():
+        a = np.ascontiguousarray(a, dtype="<f8")
+        offsets[name] = [at, a.shape[1]]
+        at += a.size
+        chunks.append(a.tobytes())
+    payload = b"".join(chunks)
+    values = [float(v) for v in fam.values]
+    rid = "fam-" + hashlib.sha1(payload + json.dumps([fam.name, fam.hp, values]).encode()).hexdigest()[:20]
+    header = {"kind": "family", "id": rid, "name": fam.name, "hp": fam.hp, "values": values,
+              "n": n, "m": m, "fields": offsets, "diverged_at": [int(d) for d in fam.diverged_at],
+              "encoding": "shuffle8-deflate", "size": len(payload)}
+    return pack(header, shuffle_deflate(payload))
+
+
 def shuffle_deflate(payload: bytes) -> bytes:
     words = np.frombuffer(payload, dtype=np.uint8).reshape(-1, 8)
     return zlib.compress(np.ascontiguousarray(words.T).tobytes(), 6)

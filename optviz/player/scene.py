@@ -121,6 +121,33 @@ def texts() -> dict[str, str]:
                          "(m̂_t, √v̂_t, γ_t, Δθ_t, g_t)."),
         "derived_many": t("{names} are computed on the server, in float64, from the recorded values "
                           "(m̂_t, √v̂_t, γ_t, Δθ_t, g_t)."),
+        **predict_texts(),
+    }
+
+
+def predict_texts() -> dict[str, str]:
+    """The predict panel's and the scrub slider's texts (player.js has the English fallbacks)."""
+    return {
+        "predict_aria": t("Predict, then reveal"),
+        "predict_title": t("Predict first: the paths are hidden"),
+        "revealed_title": t("Revealed: your guesses against the race"),
+        "guess_for": t("Guess for"),
+        "click_to_guess": t("Click the map where {label} will be after {steps} steps."),
+        "guesses_placed": t("{n} of {total} guesses placed"),
+        "first_pick": t("Reaches the minimum first:"),
+        "reveal": t("Reveal"), "clear_guesses": t("Clear guesses"),
+        "hide_again": t("Hide the paths again"),
+        "guess_error": t("{label}: your guess is {d} from where it ended, ({x}, {y})"),
+        "no_guesses": t("No guesses were placed."),
+        "order_title": t("The true order (first step with f − f* ≤ {tol}):"),
+        "order_title_final": t("The true order (by final f):"),
+        "order_reached": t("{label}: step {k}"),
+        "order_final": t("{label}: not reached (final {f})"),
+        "pick_right": t("You picked {label}: right, it came first."),
+        "pick_rank": t("Your pick, {label}, came {rank}; {first} was first."),
+        "scrub_label": t("Scrub {hp} of {label} ({m} values)"),
+        "scrub_aria": t("Scrub {hp}"),
+        "scrub_value": t("{hp} = {v} at step {t}"),
     }
 
 

@@ -46,4 +46,5 @@ def panel_label(panel: str) -> str:
 def unchanged(preset: Preset, scenario) -> bool:
     """Does `scenario` still race exactly what the preset set up (whatever the view)? Compared
     as canonical link text: a preset's query is its scenario's explicit query."""
-    return to_query(replace(scenario, view="explore", preset=""), explicit=True) == dict(preset.query)
+    return to_query(replace(scenario, view="explore", preset="", predict=False),
+                    explicit=True) == dict(preset.query)

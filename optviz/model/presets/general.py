@@ -19,6 +19,8 @@ GENERAL_PRESETS: list[Preset] = [
             "constant speed of about γ per step whatever the slope (see |Δθ| in the diagnostics), "
             "so they are only three quarters of the way there; RMSProp, with no bias correction, "
             "starts with steps ten times γ and zig-zags across the floor."),
+        question=("Which of the seven optimizers reaches the star at (1, 1) first, and which "
+                  "barely leaves the start?"),
         query=explicit_query(
             "rosenbrock",
             [("sgd", {"lr": 1e-3}), ("momentum", {"lr": 1e-3}), ("nesterov", {"lr": 1e-3}),
@@ -42,6 +44,8 @@ GENERAL_PRESETS: list[Preset] = [
             "per-coordinate scale cannot undo the conditioning: they are still far off after 500 "
             "steps (compare the loss curves in the diagnostics). Set the angle to 0 and Adam gets "
             "there in about 100 steps."),
+        question=("Which run gets within 10⁻³ of the minimum first: gradient descent, momentum, "
+                  "RMSProp or Adam?"),
         query=explicit_query(
             "quadratic",
             [("sgd", {"lr": 0.0198}), ("momentum", {"lr": 0.033, "momentum": 0.67}),
@@ -62,6 +66,8 @@ GENERAL_PRESETS: list[Preset] = [
             "methods divide by the gradient's own size, so the tiny y-gradient becomes a step of "
             "about γ: RMSProp and AdaGrad roll off the ridge at once, Adam within about 50 steps. "
             "Raise the gradient noise to σ = 0.3: random kicks push SGD off the ridge sooner."),
+        question=("Starting almost on the ridge, which optimizers roll off it quickly and which "
+                  "linger at the saddle?"),
         query=explicit_query(
             "saddle",
             [("sgd", {"lr": 1e-2}), ("momentum", {"lr": 1e-2}), ("adagrad", {"lr": 5e-2}),

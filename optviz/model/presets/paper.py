@@ -129,6 +129,8 @@ PAPER_PRESETS: list[Preset] = [
             "moves by about 1e-9: ε only matters where gradients are as small as ε. Plain SGD's "
             "step is the gradient times γ, so it becomes 1000 times larger and SGD diverges at "
             "step 2."),
+        question=("With every gradient multiplied by 1000, where will Adam end, and where will "
+                  "SGD?"),
         query=_ADAM_SCALE,
         source="Kingma & Ba 2015, Adam, §2.1 (invariance to diagonal rescaling of the gradient)",
         panel="scale_free"),
@@ -147,6 +149,7 @@ PAPER_PRESETS: list[Preset] = [
             "the paper's sparse-case bound. (The x-steps rise above α then too: each sudden "
             "y-move changes the x-gradient abruptly, and the bound ≈ α holds only while the "
             "gradient's scale changes slowly.)"),
+        question="Will any of Adam's steps be longer than its learning rate α?",
         query=_STEP_BOUND,
         source="Kingma & Ba 2015, Adam, §2.1 (effective step size) and §7.1 (AdaMax)",
         panel="step_bound"),
@@ -162,6 +165,8 @@ PAPER_PRESETS: list[Preset] = [
             "jumps from 12.5 to about 250, while both corrected runs take steps of α and their "
             "loss never rises. The closer β2 is to 1 — the setting sparse problems need — the "
             "worse it gets, which is why bias correction matters."),
+        question=("Of the four runs (β₂ = 0.999 or 0.9999, with or without bias correction), "
+                  "which makes the biggest first step?"),
         query=_BIAS,
         source="Kingma & Ba 2015, Adam, §3 (initialization bias correction) and §6.4, Fig. 4",
         panel="bias_correction"),
@@ -178,6 +183,7 @@ PAPER_PRESETS: list[Preset] = [
             "feature appears: after 300 steps they are about 2.5 to 3 times closer to the rare "
             "weight's optimum than SGD, with the frequent weight just as good. (In two "
             "dimensions the effect is modest; it grows with the number of rare features.)"),
+        question="After 300 steps, which optimizer is closest to the rare weight's optimum?",
         query=_SPARSE,
         source="Kingma & Ba 2015, Adam, §1 and §6.1 (logistic regression, sparse features)",
         panel="race"),
@@ -193,6 +199,8 @@ PAPER_PRESETS: list[Preset] = [
             "its best learning rate, about 4e-7. Adam normalises each coordinate by the root mean "
             "square of its recent gradients, which absorbs the noise's scale: it keeps "
             "converging, to about 4e-11 — four orders of magnitude below Nesterov at its best."),
+        question=("With half of every gradient dropped, which ends lower: Adam or SGD with "
+                  "Nesterov momentum?"),
         query=_NOISY,
         source="Kingma & Ba 2015, Adam, §6.1–6.3 (dropout noise; comparison with SGD Nesterov)",
         panel="diagnostics"),
@@ -208,6 +216,8 @@ PAPER_PRESETS: list[Preset] = [
             "rescaling the gradient changes the balance between the loss and the penalty in "
             "each coordinate, and its path — and even its end point — moves (by about 0.5 here). "
             "Scale-freeness is what lets AdamW ignore how badly each coordinate is scaled."),
+        question=("When each gradient coordinate is rescaled, whose path moves: AdamW's, "
+                  "AdamProx's or Adam with L2's?"),
         query=_ADAMW_SCALE,
         source="Loshchilov & Hutter 2019 (AdamW); Zhuang, Liu, Cutkosky & Orabona 2022, "
                "'Understanding AdamW through proximal methods and scale-freeness'",
@@ -223,6 +233,7 @@ PAPER_PRESETS: list[Preset] = [
             "between them as a fraction of weight decay's own effect on the path (the distance "
             "from Adam without decay): about 0.15% at γλ = 1e-3, growing steadily as λ is "
             "raised to γλ = 0.1."),
+        question="With γλ = 10⁻³, how far apart will AdamW and AdamProx end?",
         query=_PROX,
         source="Zhuang, Liu, Cutkosky & Orabona 2022, 'Understanding AdamW through proximal "
                "methods and scale-freeness' (AdamW as an approximate proximal method)",
@@ -240,6 +251,8 @@ PAPER_PRESETS: list[Preset] = [
             "while GD's grow like κ. Rotate the valley by 45° (dashed lines) and the steep "
             "direction is no longer a coordinate: the per-coordinate rescaling cannot find it, "
             "and Adam slows down with κ as well."),
+        question=("On a valley 10,000 times steeper across than along, which run reaches the "
+                  "minimum first?"),
         query=_CONDITION,
         source="Zhuang, Liu, Cutkosky & Orabona 2022 (scale-freeness and the condition number); "
                "Kingma & Ba 2015, §2.1",

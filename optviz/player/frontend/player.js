@@ -35,7 +35,7 @@ export async function addBlob(bytes) {
     REG.pending.delete(header.id);
   }
   let value;
-  if (header.kind === "run") {
+  if (header.kind === "run" || header.kind === "family") {
     const all = new Float64Array(payload);
     const cols = {};
     for (const [name, [off, c]] of Object.entries(header.fields)) {
@@ -56,7 +56,8 @@ export async function addBlob(bytes) {
 }
 
 function haveAll(scene) {
-  return REG.blobs.has(scene.background) && scene.runs.every((r) => REG.blobs.has(r.record));
+  return REG.blobs.has(scene.background) && scene.runs.every((r) => REG.blobs.has(r.record))
+    && (!scene.family || REG.blobs.has(scene.family.record));
 }
 
 // the loading milestones, for the page benchmark (performance.getEntriesByType("mark"))
@@ -142,6 +143,18 @@ const TEXTS = {
   show_hide: "Show / hide", diverged_at: "diverged at step {k}", inspector_head: "{label} · step {t}",
   step0: "Step 0 is the start θ₀: press → for the first update.",
   diverged_run: "This run diverged at step {k}.",
+  predict_aria: "Predict, then reveal", predict_title: "Predict first: the paths are hidden",
+  revealed_title: "Revealed: your guesses against the race", guess_for: "Guess for",
+  click_to_guess: "Click the map where {label} will be after {steps} steps.",
+  guesses_placed: "{n} of {total} guesses placed", first_pick: "Reaches the minimum first:",
+  reveal: "Reveal", clear_guesses: "Clear guesses", hide_again: "Hide the paths again",
+  guess_error: "{label}: your guess is {d} from where it ended, ({x}, {y})",
+  no_guesses: "No guesses were placed.", order_title: "The true order (first step with f − f* ≤ {tol}):",
+  order_title_final: "The true order (by final f):", order_reached: "{label}: step {k}",
+  order_final: "{label}: not reached (final {f})", pick_right: "You picked {label}: right, it came first.",
+  pick_rank: "Your pick, {label}, came {rank}; {first} was first.",
+  scrub_label: "Scrub {hp} of {label} ({m} values)", scrub_aria: "Scrub {hp}",
+  scrub_value: "{hp} = {v} at step {t}",
   derived_one: "{names} is computed on the server, in float64, from the recorded values (m̂_t, √v̂_t, γ_t, Δθ_t, g_t).",
   derived_many: "{names} are computed on the server, in float64, from the recorded values (m̂_t, √v̂_t, γ_t, Δθ_t, g_t).",
 };
@@ -294,6 +307,8 @@ class Player {
       }
       return { ...p, ...r };
     });
+    this.updatePredict(scene);
+    this.updateScrub(scene);
     this.buildLegend();
     try {
       await loadPlotly(this.hooks.plotlyUrl);
@@ -345,8 +360,8 @@ class Player {
     const me = (this.mapEls ||= this.traceEls(this.mapEl));
     const le = (this.lossEls ||= this.traceEls(this.lossEl));
     this.runs.forEach((r, i) => {
-      Player.setPath(me[this.T_RUNS + 3 * i], Player.pathD(r.gx, r.gy, m.xaxis, m.yaxis), !this.hidden.has(r.key));
-      Player.setPath(le[i], Player.pathD(r.lossX, r.lossY, l.xaxis, l.yaxis), !this.hidden.has(r.key));
+      Player.setPath(me[this.T_RUNS + 3 * i], Player.pathD(r.gx, r.gy, m.xaxis, m.yaxis), this.shows(r.key));
+      Player.setPath(le[i], Player.pathD(r.lossX, r.lossY, l.xaxis, l.yaxis), this.shows(r.key));
     });
   }
 
@@ -402,7 +417,7 @@ class Player {
                 marker: { size: st.head + 4, color: "rgba(0,0,0,0)", line: { color: "#000", width: 2 } } });
     this.T_RUNS = data.length;
     this.runs.forEach((r) => {
-      const vis = !this.hidden.has(r.key);
+      const vis = this.shows(r.key);
       data.push(
         { type: "scatter", mode: "lines", x: r.gx, y: r.gy, customdata: r.drawIdx, opacity: 0.28,
           name: r.label, showlegend: false, visible: vis,
@@ -417,6 +432,8 @@ class Player {
           marker: { color: r.color, size: st.head, symbol: r.symbol,
                     line: { color: "white", width: 2 } } });
     });
+    this.T_EXTRA = data.length;        // predict's guesses, then the scrubbed family
+    data.push(...this.predictTraces(xa, ya), ...this.scrubTraces(xa, ya));
     const font = { size: st.base, family: "Inter, 'Source Sans Pro', Arial, sans-serif", color: "#222" };
     const prev = keepAxes && this.mapEl._fullLayout ? {
       x: this.mapEl._fullLayout.xaxis.range.slice(), y: this.mapEl._fullLayout.yaxis.range.slice() } : null;
@@ -440,7 +457,7 @@ class Player {
     const ldata = [];
     for (const r of this.runs) {
       ldata.push({ type: "scatter", mode: "lines", x: r.lossX, y: r.lossY, name: r.label,
-                   visible: !this.hidden.has(r.key),
+                   visible: this.shows(r.key),
                    line: { color: r.color, width: 2, dash: DASH[r.dash] || "solid" },
                    hovertemplate: `${r.label}<br>step %{x}<br>f − f* = %{y:.4g}<extra></extra>` });
     }
@@ -485,6 +502,7 @@ class Player {
       if (!fl || !this.frame) return;
       const xa = fl.xaxis, ya = fl.yaxis, box = ev.target.getBoundingClientRect();
       const px = ev.clientX - box.left, py = ev.clientY - box.top;
+      if (this.veiled) { this.placeGuess(xa.p2d(px), ya.p2d(py)); return; }
       let best = null, bestD = 14;
       this.frame.runs.forEach((fr, i) => {
         if (fr.hidden) return;
@@ -649,14 +667,14 @@ class Player {
       const di = r.drawIdx;
       for (let j = 0; j < di.length && di[j] < k; j++) { px.push(r.x[di[j]]); py.push(r.y[di[j]]); }
       px.push(r.x[k]); py.push(r.y[k]);
-      return { k, px, py, hx: r.x[k], hy: r.y[k], f: r.f[k], hidden: this.hidden.has(r.key) };
+      return { k, px, py, hx: r.x[k], hy: r.y[k], f: r.f[k], hidden: !this.shows(r.key) };
     });
     // arrows at θ_{t−1}, all magnified by one factor (shown) so that they compare with each other
     const segs = [];
     let longest = 0;
     if (this.showArrows && t >= 1) {
       for (const r of this.runs) {
-        if (this.hidden.has(r.key) || t > r.last) continue;
+        if (!this.shows(r.key) || t > r.last) continue;
         const bx = r.x[t - 1], by = r.y[t - 1];
         const g = this.val(r, "gamma", t);
         const vs = [[0, [-g * this.val(r, "grad", t - 1, 0), -g * this.val(r, "grad", t - 1, 1)]],
@@ -742,6 +760,8 @@ class Player {
     for (let kind = 0; kind < 3; kind++) {
       Player.setPath(els[this.T_ARROWS + kind], Player.pathD(A[kind], M[kind], xa, ya), A[kind].length > 0);
     }
+    this.paintPredict(els, xa, ya);
+    this.paintScrub(els, xa, ya);
   }
 
   paintLoss() {
@@ -801,7 +821,7 @@ class Player {
       const v = r.f[k];
       const node = this.legendVals[i];
       if (!node) return;
-      node.textContent = dead ? this.tx("diverged_at", { k: r.diverged_at }) :
+      node.textContent = this.veiled ? "?" : dead ? this.tx("diverged_at", { k: r.diverged_at }) :
         `${this.scene.f_star ? "f−f*" : "f"} = ${fmtLoss(v)}`;
       node.dataset.value = String(v);
       node.dataset.step = String(k);
@@ -816,8 +836,8 @@ class Player {
     const i = this.runs.findIndex((r) => r.key === key);
     if (i < 0) return;
     const P = globalThis.Plotly;
-    P.restyle(this.mapEl, { visible: !hide }, [this.T_RUNS + 3 * i, this.T_RUNS + 3 * i + 1, this.T_RUNS + 3 * i + 2]);
-    P.restyle(this.lossEl, { visible: !hide }, [i]);
+    P.restyle(this.mapEl, { visible: this.shows(key) }, [this.T_RUNS + 3 * i, this.T_RUNS + 3 * i + 1, this.T_RUNS + 3 * i + 2]);
+    P.restyle(this.lossEl, { visible: this.shows(key) }, [i]);
     this.legendEl.children[i]?.classList.toggle("ovp-off", hide);
     this.draw();
   }
@@ -825,7 +845,7 @@ class Player {
   drawInspector() {
     const r = this.runs.find((q) => q.key === this.focus);
     const box = this.inspector;
-    if (!r) { box.replaceChildren(); return; }
+    if (!r || this.veiled) { box.replaceChildren(); return; }
     const t = this.t;
     const head = el("div", { class: "ovp-ihead" },
                     el("span", { class: "ovp-swatch", style: `--c:${r.color}` }),
@@ -858,6 +878,305 @@ class Player {
     }
     if (r.note) notes.push(r.note);
     box.replaceChildren(head, ...rows, ...notes.map((n) => el("div", { class: "ovp-inote", text: n })));
+  }
+
+  // A run's traces are drawn unless hidden in the legend, veiled (predict) or stood in for by
+  // its scrubbed family.
+  shows(key) {
+    return !this.hidden.has(key) && !this.veiled && !(this.family && this.family.run === key);
+  }
+
+  // ------------------------------------------------------------------- predict, then reveal
+  // Veiled: paths, heads, arrows, loss curves, the legend's numbers and the inspector are hidden;
+  // a click on the map marks where the chosen run will be after the race. Reveal plays the race
+  // and puts each guess's distance to the run's true end point and the true order next to it.
+  // The guesses live in the page (REG.predict), never in the link, and survive reruns.
+  predictState() {
+    const s = this.scene, on = !!s?.predict?.on;
+    const was = this.predictOn;
+    this.predictOn = on;
+    if (!on) return null;
+    const all = (REG.predict ||= new Map());
+    const qkey = JSON.stringify([this.hooks.key, s.window, s.start, s.steps]);
+    if (!all.has(qkey)) all.set(qkey, { guesses: {}, pick: "", revealed: false, target: "" });
+    const st = all.get(qkey);
+    if (was === false && st.revealed) {            // the switch turned on again: veil again
+      st.revealed = false;
+      this.hooks.revealed?.(false);
+    }
+    return st;
+  }
+
+  updatePredict() {
+    this.pst = this.predictState();
+    const veiled = !!this.pst && !this.pst.revealed;
+    if (veiled !== this.veiled) this.layout = null;       // drawn again, with or without paths
+    this.veiled = veiled;
+    this.root.classList.toggle("ovp-veiled", veiled);
+    this.buildPredictPanel();
+  }
+
+  predictTraces(xa, ya) {
+    this.T_GUESS = this.T_EXTRA;
+    const on = !!this.pst;
+    this.nGuess = on ? this.runs.length : 0;
+    return on ? this.runs.map((r) => ({ type: "scatter", mode: "lines", x: [xa, xa], y: [ya, ya],
+      name: r.label, showlegend: false, hoverinfo: "skip", line: { color: r.color, width: 3 } })) : [];
+  }
+
+  endPoint(r) { return [r.x[r.last], r.y[r.last]]; }
+
+  paintPredict(els, xa, ya) {
+    const st = this.pst;
+    if (!st) return;
+    const [[x0, x1]] = this.scene.window;
+    const h = 0.018 * (x1 - x0);
+    this.runs.forEach((r, i) => {
+      const g = st.guesses[r.key];
+      const X = [], Y = [];
+      if (g) {
+        X.push(g[0] - h, g[0] + h, null, g[0] - h, g[0] + h, null);
+        Y.push(g[1] - h, g[1] + h, null, g[1] + h, g[1] - h, null);
+        if (!this.veiled) { const e = this.endPoint(r); X.push(g[0], e[0]); Y.push(g[1], e[1]); }
+      }
+      Player.setPath(els[this.T_GUESS + i], Player.pathD(X, Y, xa, ya), !!g && !this.hidden.has(r.key));
+    });
+  }
+
+  placeGuess(x, y) {
+    const st = this.pst, runs = this.runs;
+    if (!st || !runs.length || !Number.isFinite(x) || !Number.isFinite(y)) return;
+    const key = runs.some((r) => r.key === st.target) ? st.target : runs[0].key;
+    st.guesses[key] = [x, y];
+    // then the next run still without a guess (one chosen run: pick it again in the list)
+    const next = runs.find((r) => !(r.key in st.guesses));
+    if (next) st.target = next.key;
+    this.buildPredictPanel();
+    this.paintMap();
+  }
+
+  // Which run reaches the minimum first: the first step with f − f* ≤ tol (as recorded); runs
+  // that never do follow, by their final loss; a diverged run is last.
+  predictOrder() {
+    const tol = this.scene.predict?.tol ?? 1e-3;
+    const rows = this.runs.map((r) => {
+      let k = null;
+      if (this.scene.f_star) for (let i = 0; i <= r.last; i++) if (r.f[i] <= tol) { k = i; break; }
+      const dead = r.diverged_at !== null && r.diverged_at !== undefined;
+      return { r, k, fin: dead ? Infinity : r.f[r.last] };
+    });
+    rows.sort((a, b) => (a.k ?? Infinity) - (b.k ?? Infinity) || a.fin - b.fin);
+    return rows;
+  }
+
+  reveal(show) {
+    const st = this.pst;
+    if (!st) return;
+    st.revealed = show;
+    this.hooks.revealed?.(show);
+    this.veiled = !show;
+    this.root.classList.toggle("ovp-veiled", !show);
+    this.pause();
+    this.buildPredictPanel();
+    this.plot(true).then(() => {
+      this.layout = Player.layoutKey(this.scene);
+      this.draw();
+      if (show) { this.setStep(0, true); this.play(); }
+    });
+  }
+
+  buildPredictPanel() {
+    const st = this.pst;
+    if (!this.predictEl) {
+      this.predictEl = el("div", { class: "ovp-predict", "data-testid": "player-predict", role: "region" });
+      this.side.prepend(this.predictEl);
+    }
+    const box = this.predictEl;
+    box.hidden = !st;
+    if (!st) { box.replaceChildren(); return; }
+    box.setAttribute("aria-label", this.tx("predict_aria"));
+    const T = (k, f) => this.tx(k, f);
+    const q = this.scene.predict.question;
+    const kids = [el("div", { class: "ovp-ptitle", text: T(this.veiled ? "predict_title" : "revealed_title") })];
+    if (q) kids.push(el("div", { class: "ovp-question", "data-testid": "predict-question", text: q }));
+    const opts = (sel, first) => {
+      const s = el("select", { class: "ovp-select" });
+      if (first) s.append(el("option", { value: "", text: first }));
+      for (const r of this.runs) s.append(el("option", { value: r.key, text: r.label }));
+      s.value = sel;
+      return s;
+    };
+    const label = (r) => r?.label ?? "";
+    if (this.veiled) {
+      const target = this.runs.some((r) => r.key === st.target) ? st.target : this.runs[0]?.key ?? "";
+      const who = opts(target);
+      who.setAttribute("aria-label", T("guess_for"));
+      who.addEventListener("change", () => { st.target = who.value; this.buildPredictPanel(); });
+      kids.push(el("div", { class: "ovp-prow" }, el("span", { text: T("guess_for") + " " }), who),
+                el("div", { class: "ovp-hint", text: T("click_to_guess", {
+                  label: label(this.runs.find((r) => r.key === target)), steps: this.scene.steps }) }));
+      const n = Object.keys(st.guesses).filter((k) => this.runs.some((r) => r.key === k)).length;
+      kids.push(el("div", { class: "ovp-hint", "data-testid": "predict-count", "data-n": String(n),
+                            text: T("guesses_placed", { n, total: this.runs.length }) }));
+      const pick = opts(st.pick, "—");
+      pick.setAttribute("aria-label", T("first_pick"));
+      pick.addEventListener("change", () => { st.pick = pick.value; });
+      kids.push(el("div", { class: "ovp-prow" }, el("span", { text: T("first_pick") + " " }), pick));
+      kids.push(el("div", { class: "ovp-prow" },
+        el("button", { class: "ovp-btn ovp-reveal", type: "button", text: T("reveal"), onclick: () => this.reveal(true) }),
+        el("button", { class: "ovp-btn", type: "button", text: T("clear_guesses"),
+                       onclick: () => { st.guesses = {}; st.pick = ""; this.buildPredictPanel(); this.paintMap(); } })));
+    } else {
+      const list = el("div", { class: "ovp-results", "data-testid": "predict-results" });
+      for (const r of this.runs) {
+        const g = st.guesses[r.key];
+        if (!g) continue;
+        const e = this.endPoint(r), d = Math.hypot(g[0] - e[0], g[1] - e[1]);
+        list.append(el("div", { class: "ovp-result", "data-key": r.key, "data-error": String(d),
+                                "data-end": JSON.stringify(e) },
+          el("span", { class: "ovp-swatch", style: `--c:${r.color}` }),
+          el("span", { text: " " + T("guess_error", { label: r.label, d: fmt(Number(d.toPrecision(3))),
+                                                      x: fmt(Number(e[0].toPrecision(4))), y: fmt(Number(e[1].toPrecision(4))) }) })));
+      }
+      if (!list.children.length) list.append(el("div", { class: "ovp-hint", text: T("no_guesses") }));
+      kids.push(list);
+      const order = this.predictOrder();
+      const ol = el("ol", { class: "ovp-order", "data-testid": "predict-order",
+                            "data-order": order.map((o) => o.r.key).join(",") });
+      for (const o of order) {
+        ol.append(el("li", { "data-key": o.r.key, text: o.k !== null ? T("order_reached", { label: o.r.label, k: o.k })
+          : T("order_final", { label: o.r.label, f: fmtLoss(o.fin) }) }));
+      }
+      kids.push(el("div", { class: "ovp-hint", text: this.scene.f_star ? T("order_title", { tol: fmt(this.scene.predict?.tol ?? 1e-3) }) : T("order_title_final") }), ol);
+      if (st.pick) {
+        const rank = order.findIndex((o) => o.r.key === st.pick) + 1;
+        if (rank > 0) kids.push(el("div", { class: "ovp-verdict", "data-testid": "predict-verdict", "data-rank": String(rank),
+          text: T(rank === 1 ? "pick_right" : "pick_rank", { label: label(order[rank - 1].r), rank, first: label(order[0].r) }) }));
+      }
+      kids.push(el("button", { class: "ovp-btn", type: "button", text: T("hide_again"), onclick: () => this.reveal(false) }));
+    }
+    box.replaceChildren(...kids);
+  }
+
+  // ----------------------------------------------------------------- scrub a hyperparameter
+  // One run's hyperparameter over a family of values, computed in one batched call on the
+  // server and sent as one record: the second slider paints member j's path from it in place
+  // (no server round trip); letting go sends the value back once (the sidebar control follows).
+  updateScrub(scene) {
+    const F = scene.family;
+    const had = this.family ? this.family.record : null;
+    if (!F) {
+      this.family = null;
+      if (had) this.layout = null;
+      if (this.famBox) this.famBox.hidden = true;
+      return;
+    }
+    const rec = REG.blobs.get(F.record);
+    const m = F.values.length, n = rec.header.n;
+    const th = rec.cols.theta.data, f = rec.cols.f.data;      // row t: x₀ y₀ x₁ y₁ …; f₀ f₁ …
+    if (had !== F.record) {
+      this.layout = null;
+      const stride = Math.max(1, Math.ceil(n / 2500)), idx = [];
+      for (let i = 0; i < n; i += stride) idx.push(i);
+      if (idx[idx.length - 1] !== n - 1) idx.push(n - 1);
+      const last = [];
+      for (let j = 0; j < m; j++) {
+        let k = n - 1;
+        while (k > 0 && !(Number.isFinite(th[(k * m + j) * 2]) && Number.isFinite(th[(k * m + j) * 2 + 1]))) k--;
+        last.push(k);
+      }
+      this.famIdx = F.index;
+      this.fam = { idx, last };
+    } else if (this.family.index !== F.index || this.family.key !== F.key) {
+      this.famIdx = F.index;
+    }
+    this.family = { ...F, rec, m, n, th, f };
+    this.buildScrubBox();
+  }
+
+  memberPath(j, t) {
+    const { m, th } = this.family, { idx, last } = this.fam;
+    const k = Math.min(t, last[j]), px = [], py = [];
+    for (let q = 0; q < idx.length && idx[q] < k; q++) { px.push(th[(idx[q] * m + j) * 2]); py.push(th[(idx[q] * m + j) * 2 + 1]); }
+    px.push(th[(k * m + j) * 2]); py.push(th[(k * m + j) * 2 + 1]);
+    return { k, px, py };
+  }
+
+  scrubTraces(xa, ya) {
+    this.T_FAM = this.T_EXTRA + (this.nGuess || 0);
+    const F = this.family;
+    if (!F) return [];
+    const r = this.runs.find((q) => q.key === F.run) || { color: "#444", symbol: "circle", dash: "solid" };
+    const X = [], Y = [];
+    for (let j = 0; j < F.m; j++) {
+      const p = this.memberPath(j, F.n - 1);
+      X.push(...p.px, null); Y.push(...p.py, null);
+    }
+    const st = this.scene.style;
+    return [
+      { type: "scatter", mode: "lines", x: X, y: Y, opacity: 0.18, showlegend: false, hoverinfo: "skip",
+        line: { color: r.color, width: 1.2 } },
+      { type: "scatter", mode: "lines", x: [xa, xa], y: [ya, ya], showlegend: false, hoverinfo: "skip",
+        line: { color: r.color, width: st.line + 0.6, dash: DASH[r.dash] || "solid" } },
+      { type: "scatter", mode: "markers", x: [xa], y: [ya], showlegend: false, hoverinfo: "skip",
+        marker: { color: r.color, size: st.head + 2, symbol: r.symbol, line: { color: "white", width: 2 } } },
+    ];
+  }
+
+  paintScrub(els, xa, ya) {
+    const F = this.family;
+    if (!F || !this.fam) return;
+    const p = this.memberPath(this.famIdx, this.t);
+    this.famFrame = p;
+    Player.setPath(els[this.T_FAM + 1], Player.pathD(p.px, p.py, xa, ya));
+    Player.setPoint(els[this.T_FAM + 2], 0, xa.c2p(p.px[p.px.length - 1]), ya.c2p(p.py[p.py.length - 1]));
+    this.scrubText();
+  }
+
+  scrubText() {
+    const F = this.family, j = this.famIdx, v = F.values[j];
+    const p = this.famFrame, fv = p ? F.f[p.k * F.m + j] : NaN;
+    const dead = p && p.k < this.t;
+    const txt = this.tx("scrub_value", { hp: F.symbol, v: fmt(v), t: this.t }) + " · " +
+      (dead ? this.tx("diverged_at", { k: p.k + 1 }) : `${this.scene.f_star ? "f−f*" : "f"} = ${fmtLoss(fv)}`);
+    this.famSlider.value = String(j);
+    this.famSlider.setAttribute("aria-valuenow", String(j));
+    this.famSlider.setAttribute("aria-valuetext", `${F.symbol} = ${fmt(v)}`);
+    this.famText.textContent = txt;
+    this.famBox.dataset.index = String(j);
+    this.famBox.dataset.value = String(v);
+  }
+
+  buildScrubBox() {
+    const F = this.family;
+    if (!this.famBox) {
+      this.famSlider = el("input", { class: "ovp-scrub ovp-famslider", type: "range", min: "0", step: "1", role: "slider" });
+      this.famText = el("span", { class: "ovp-famtext", "data-testid": "player-family-value" });
+      this.famLabel = el("span", { class: "ovp-famlabel" });
+      this.famBox = el("div", { class: "ovp-family", "data-testid": "player-family" }, this.famLabel, this.famSlider, this.famText);
+      this.controls.after(this.famBox);
+      this.famSlider.addEventListener("input", () => {
+        this.famIdx = +this.famSlider.value;
+        clearTimeout(this.famTimer);
+        const fl = this.mapEl._fullLayout;
+        if (fl) this.paintScrub((this.mapEls ||= this.traceEls(this.mapEl)), fl.xaxis, fl.yaxis);
+      });
+      // let go (or a key's last press): the value goes to the sidebar control, once
+      this.famSlider.addEventListener("change", () => {
+        clearTimeout(this.famTimer);
+        this.famTimer = setTimeout(() => {
+          const G = this.family;
+          if (G && this.famIdx !== G.index) this.hooks.scrub?.({ key: G.key, value: G.values[this.famIdx] });
+        }, 350);
+      });
+    }
+    this.famBox.hidden = false;
+    this.famSlider.max = String(F.m - 1);
+    this.famSlider.setAttribute("aria-valuemin", "0");
+    this.famSlider.setAttribute("aria-valuemax", String(F.m - 1));
+    this.famSlider.setAttribute("aria-label", this.tx("scrub_aria", { hp: F.symbol, label: F.label }));
+    this.famLabel.textContent = this.tx("scrub_label", { hp: F.symbol, label: F.label, m: F.m });
+    this.famSlider.value = String(this.famIdx);
   }
 }
 
@@ -895,6 +1214,8 @@ export default function (component) {
     report: (t) => setStateValue("step", t),
     focus: (k) => setStateValue("focus", k),
     click: (xy) => setTriggerValue("start", xy),
+    scrub: (v) => setTriggerValue("scrub", v),
+    revealed: (b) => setStateValue("revealed", b),
   });
   player.update(data);
   return () => { player.pause(); };
