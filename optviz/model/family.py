@@ -19,7 +19,7 @@ import optimizers
 
 from .cache import LockedLRU
 from .scenario import Scenario
-from .sweep import axis_values
+from .sweep import axis_values, is_beta_like
 
 N_MEMBERS = 41            # ≥ 31 values on the scale, plus the run's own value if it is between
 FAMILIES = LockedLRU(max_entries=4)
@@ -54,6 +54,13 @@ def members(h, lo: float, hi: float, log: bool, current=None, n: int = N_MEMBERS
     """n values from lo to hi on h's scale (ValueError for a range h does not allow), with
     `current` added when it lies inside the range."""
     vals = axis_values(h, lo, hi, log, n)
+    # short numbers for the control and the link: 3 significant digits (of 1 − β for a β-like
+    # scale), the ends exactly as chosen
+    beta = log and is_beta_like(h)
+    inner = [float(f"{1 - float(f'{1 - v:.3g}'):.12g}") if beta else float(f"{v:.3g}" if log else f"{v:.4g}")
+             for v in vals[1:-1]]
+    vals = np.unique(np.array([vals[0], *inner, vals[-1]], dtype=float))
+    h.check(vals)
     if current is not None and lo <= float(current) <= hi and not np.isin(float(current), vals):
         vals = np.sort(np.append(vals, float(current)))
     return vals

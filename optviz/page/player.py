@@ -184,13 +184,19 @@ def scrub_controls(st, session, scn):
     hp = c2.selectbox(t("Hyperparameter"), list(specs), key="_scrub_hp",
                       format_func=lambda n: f"{symbol_text(specs[n].symbol) or n} · {n}")
     h, cur = specs[hp], run.hp[hp]
-    opts = controls.options(h, cur)
+    # the control's stops without the run's own value: the range slider stays the same widget
+    # when letting go of the scrub changes that value (the family holds it anyway)
+    opts = controls.options(h, None)
     rk = f"_scrub_range_{run_key}_{hp}"
-    if not (isinstance(session.get(rk), (tuple, list)) and len(session[rk]) == 2
-            and all(v in opts for v in session[rk])):
-        i, span = opts.index(cur), 4 if h.log else 8
-        session[rk] = (opts[max(0, i - span)], opts[min(len(opts) - 1, i + span)])
-    lo, hi = c3.select_slider(t("Range"), options=opts, key=rk, format_func=fmt_number)
+    if rk in session and not (isinstance(session[rk], (tuple, list)) and len(session[rk]) == 2
+                              and all(v in opts for v in session[rk])):
+        del session[rk]
+    i = min(range(len(opts)), key=lambda k: abs(opts[k] - cur))
+    span = 4 if h.log else 8
+    # a two-ended slider is one by its `value` (the browser draws it from that, not from the
+    # session's value), so the default range is passed, never written into the session
+    lo, hi = c3.select_slider(t("Range"), options=opts, key=rk, format_func=fmt_number,
+                              value=(opts[max(0, i - span)], opts[min(len(opts) - 1, i + span)]))
     if not lo < hi:
         st.caption(t("Choose a range with two different ends."))
         return None
