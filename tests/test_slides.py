@@ -34,9 +34,25 @@ def race():
     return s, RunCache().trajectories(s), sample(s.build_surface())
 
 
+# every torch.optim rule the script maps, with schedules, warmup, decay="schedule", L2 decay,
+# centred RMSProp with momentum and gradient noise; and Lion, which torch does not have
+EVERY_TORCH_RULE = {
+    "surface": "quadratic", "kappa": "10", "angle": "30", "steps": "300", "noise": "0.5",
+    "opt": ["amsgrad", "adamax", "nadam", "radam", "adamw", "rmsprop", "adagrad", "sgd", "nesterov",
+            "lion"],
+    "adamw.decay": "schedule", "adamw.schedule": "cosine", "adamw.warmup": "10",
+    "adamw.weight_decay": "0.1", "rmsprop.centered": "true", "rmsprop.momentum": "0.5",
+    "adagrad.lr_decay": "0.01", "sgd.schedule": "step", "sgd.step_every": "50",
+    "sgd.weight_decay": "0.01", "nadam.weight_decay": "0.01", "radam.schedule": "inverse_sqrt"}
+
+
 def preset(name: str):
-    s, notes = parse_query(dict(presets.get_preset(name).query))
-    assert not notes
+    """A preset's scenario by name; "" the default race; "every-torch-rule" the one above."""
+    if not name:
+        return default_scenario()
+    s, notes = parse_query(EVERY_TORCH_RULE if name == "every-torch-rule"
+                           else dict(presets.get_preset(name).query))
+    assert not notes and not s.problems()
     return s
 
 
@@ -189,7 +205,7 @@ def run_script(text: str, tmp_path, name: str) -> str:
 
 @pytest.mark.parametrize("name", ["", "adam-bias-correction"])
 def test_the_api_script_prints_the_pages_csv(name, tmp_path):
-    s = preset(name) if name else default_scenario()
+    s = preset(name)
     page = export.trajectories_csv(s, RunCache().trajectories(s))
     out = run_script(code.api_script(s), tmp_path, "race_api.py")
     assert out == page            # byte for byte: the same runner, the same floats
@@ -200,12 +216,13 @@ def _rows(text: str) -> dict:
 
 
 @pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="torch is not installed")
-@pytest.mark.parametrize("name, chaotic", [("", {"rmsprop"}), ("adam-bias-correction", set())])
+@pytest.mark.parametrize("name, chaotic", [("", {"rmsprop"}), ("adam-bias-correction", set()),
+                                           ("every-torch-rule", set())])
 def test_the_torch_script_follows_the_pages_paths(name, chaotic, tmp_path):
     """torch.optim on the same gradients: paths within 1e-10 (relative to max(1, |θ|)). A chaotic
     path (RMSProp's zig-zag across Rosenbrock's valley amplifies one rounding difference ×1.45 per
     step) must still agree to 1e-13 over its first 100 steps, which no different rule would."""
-    s = preset(name) if name else default_scenario()
+    s = preset(name)
     page = _rows(export.trajectories_csv(s, RunCache().trajectories(s)))
     text = code.torch_script(s)
     left_out = code.torch_left_out(s)
