@@ -133,6 +133,15 @@ def test_scrub_moves_through_the_family_without_the_server_and_letting_go_sets_t
     slider = page.get_by_role("slider", name="Scrub γ")
     slider.scroll_into_view_if_needed()
     sb = slider.bounding_box()
+    assert sb["width"] >= 200 and sb["height"] >= 12
+    # keys move the family, not the race's step; back where it was, nothing is sent
+    step = page.evaluate(f"{OVP}.t")
+    slider.focus()
+    page.keyboard.press("ArrowLeft")
+    assert page.get_by_test_id("player-family").get_attribute("data-index") == str(fam["index"] - 1)
+    assert page.evaluate(f"{OVP}.t") == step
+    page.keyboard.press("ArrowRight")
+    assert page.get_by_test_id("player-family").get_attribute("data-index") == str(fam["index"])
     time.sleep(1.0)
     seen.clear()
     page.evaluate("""() => { const box = document.querySelector("[data-testid='player-family']");

@@ -242,7 +242,8 @@ class Player {
   }
 
   onKey(e) {
-    if (!this.scene || e.target.closest?.(".js-plotly-plot input")) return;
+    // plotly's own inputs, the predict panel's lists and the scrub slider keep their keys
+    if (!this.scene || e.target.closest?.(".js-plotly-plot input, select, .ovp-famslider")) return;
     // a button or a checkbox keeps its own space (the legend's, the speeds); the rest is ours
     const own = e.target.matches?.("button:not(.ovp-play), input[type=checkbox]");
     if (own && (e.key === " " || e.key === "Spacebar" || e.key === "Enter")) return;
@@ -1115,7 +1116,7 @@ class Player {
     const st = this.scene.style;
     return [
       { type: "scatter", mode: "lines", x: X, y: Y, opacity: 0.18, showlegend: false, hoverinfo: "skip",
-        line: { color: r.color, width: 1.2 } },
+        visible: !this.veiled, line: { color: r.color, width: 1.2 } },
       { type: "scatter", mode: "lines", x: [xa, xa], y: [ya, ya], showlegend: false, hoverinfo: "skip",
         line: { color: r.color, width: st.line + 0.6, dash: DASH[r.dash] || "solid" } },
       { type: "scatter", mode: "markers", x: [xa], y: [ya], showlegend: false, hoverinfo: "skip",
@@ -1128,8 +1129,9 @@ class Player {
     if (!F || !this.fam) return;
     const p = this.memberPath(this.famIdx, this.t);
     this.famFrame = p;
-    Player.setPath(els[this.T_FAM + 1], Player.pathD(p.px, p.py, xa, ya));
-    Player.setPoint(els[this.T_FAM + 2], 0, xa.c2p(p.px[p.px.length - 1]), ya.c2p(p.py[p.py.length - 1]));
+    Player.setPath(els[this.T_FAM + 1], Player.pathD(p.px, p.py, xa, ya), !this.veiled);
+    Player.setPoint(els[this.T_FAM + 2], 0, xa.c2p(p.px[p.px.length - 1]), ya.c2p(p.py[p.py.length - 1]),
+                    !this.veiled);
     this.scrubText();
   }
 
