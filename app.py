@@ -445,6 +445,10 @@ if tabs[3].open:
         if left_out:
             k2.caption(t("Left out (torch.optim has no such rule): {runs}.",
                          runs=", ".join(run_label(instance_label(k)) for k in left_out)))
+        # st.code's highlighter loads only here, with the Export tab
+        with st.expander(t("Read the two scripts"), icon=":material/code:"):
+            st.code(code.api_script(scn), language="python")
+            st.code(code.torch_script(scn), language="python")
 
 if tabs[4].open:
     with tabs[4]:

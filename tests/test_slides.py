@@ -283,4 +283,25 @@ def test_the_export_tab_offers_the_slides_and_the_code(monkeypatch):
     api = made["race_api.py"]()
     assert "optimizers.get('adam_nobc'" in api and "steps=80" in api
     torch_text = made["race_torch.py"]()
+    assert [c.value.rstrip() for c in at.code] == [api.rstrip(), torch_text.rstrip()]   # to read
     assert "torch.optim.Adam(" in torch_text and "adam_nobc: torch.optim.Adam always corrects" in torch_text
+
+
+def test_without_the_encoder_the_mp4_button_says_why(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import APP
+
+    monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)       # import fails as if absent
+    why = slides.mp4_unavailable()
+    assert why and "imageio-ffmpeg" in why
+    monkeypatch.setattr(slides, "mp4_unavailable", lambda: why)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["opt"] = "adam"
+    at.query_params["steps"] = "20"
+    at.session_state["tab"] = ":material/download: Export"
+    at.run()
+    assert not at.exception
+    (mp4,) = [b for b in at.get("download_button") if "MP4" in b.label]
+    assert mp4.proto.disabled and mp4.proto.help == why
+    assert any(c.value == why for c in at.caption)

@@ -526,6 +526,7 @@ MESSAGES.update({
     "torch.optim on the same gradients: the CSV's paths up to rounding.":
         "같은 기울기로 torch.optim을 실행합니다: 반올림 오차 안에서 CSV와 같은 경로입니다.",
     "Left out (torch.optim has no such rule): {runs}.": "제외됨 (torch.optim에 없는 규칙): {runs}.",
+    "Read the two scripts": "두 스크립트 읽기",
 })
 
 # Messages composed by the core with values in them: regular expressions applied in order to the
