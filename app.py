@@ -26,7 +26,7 @@ from optviz.page.panels import render_panel
 from optviz.page.text import md_escape, range_text, surface_title, symbol_text
 from optviz.page import player
 from optviz.player import export as player_export
-from optviz.player.build import scene_for
+from optviz.player.build import fan_for, scene_for
 from optviz.player.scene import step_values
 
 S = st.session_state
@@ -297,7 +297,9 @@ panel = preset.panel if preset is not None else "race"
 race_scene, race_blobs = player_scene(fig_key, scn, lang)
 # the open tab by its English label (the tab bar shows the page's language)
 _tab = next((n for n in TAB_NAMES if in_lang(n, lang) == S.get("tab")), S.get("tab", ""))
-race_scene["report"] = player.follows_step(panel, _tab)
+# a noisy oracle: the player reports its step when paused, and gets that step's noise fan back
+race_scene["fan"] = fan_for(scn, trajectories, player.session_step(S, scn.steps), surface)
+race_scene["report"] = player.follows_step(panel, _tab) or surface.stochastic
 race_scene["predict"] = player.predict_scene(scn, t(preset.question) if preset and preset.question
                                              else "")
 player_slot = st.container()        # the player; the scrub's choices under it are read first

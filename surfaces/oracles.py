@@ -22,21 +22,20 @@ def _rng(seed: int, kind: int) -> np.random.Generator:
     return np.random.default_rng([int(seed), kind])
 
 
-def make_oracle(surface, seed: int, steps: int):
-    """oracle(P, k) -> (f(P), g̃(P)) for k = 0 … steps; f is the exact (full-data) loss."""
+def _draws(surface, seed: int, n: int):
+    """The first n rows of each kind of randomness (row k: the draw of gradient call k), or None."""
     p = surface.params
-    n = steps + 1
     sigma, drop, q = p.get("noise", 0.0), p.get("dropout", 0.0), p.get("sparse", 1.0)
-    scale = np.array([p.get("scale_x", 1.0), p.get("scale_y", 1.0)])
     noise = sigma * _rng(seed, _NOISE).standard_normal((n, 2)) if sigma > 0 else None
     mask = ((_rng(seed, _DROPOUT).random((n, 2)) >= drop) / (1.0 - drop)) if drop > 0 else None
     seen = ((_rng(seed, _SPARSE).random(n) < q) / q) if q < 1 else None
     minibatch = None
     if surface.batch_f is not None and p.get("batch", surface.n_examples) < surface.n_examples:
         minibatch = _rng(seed, _BATCH).integers(0, surface.n_examples, size=(n, int(p["batch"])))
+    scale = np.array([p.get("scale_x", 1.0), p.get("scale_y", 1.0)])
     scaled = bool(np.any(scale != 1.0))
     if minibatch is None and noise is None and mask is None and seen is None and not scaled:
-        return _exact_oracle(surface)
+        return None
 
     def oracle(P, k):
         if minibatch is None:
@@ -56,6 +55,24 @@ def make_oracle(surface, seed: int, steps: int):
         return f, g
 
     return oracle
+
+
+def make_oracle(surface, seed: int, steps: int):
+    """oracle(P, k) -> (f(P), g̃(P)) for k = 0 … steps; f is the exact (full-data) loss."""
+    return _draws(surface, seed, steps + 1) or _exact_oracle(surface)
+
+
+def gradient_draws(surface, seed: int, theta, k: int, count: int = 20) -> tuple[np.ndarray, int]:
+    """`count` draws of the oracle's gradient at one point θ, all from the generators of seed
+    `seed`, among them the draw of gradient call k (the one a run at θ_k used): (draws (count, 2),
+    the index of call k's draw). The draws are those of calls j0 … j0 + count − 1 with
+    j0 = max(0, k − count // 2): other rows of the same streams, so the same distribution.
+    A deterministic oracle gives `count` equal rows."""
+    k = int(k)
+    j0 = max(0, k - count // 2)
+    oracle = make_oracle(surface, seed, j0 + count - 1)
+    P = np.asarray(theta, dtype=np.float64).reshape(1, 2)
+    return np.vstack([oracle(P, j)[1] for j in range(j0, j0 + count)]), k - j0
 
 
 def _exact_oracle(surface):

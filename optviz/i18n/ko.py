@@ -501,6 +501,8 @@ MESSAGES: dict[str, str] = {
     "{hp} 훑어보기",
 "{hp} = {v} at step {t}":
     "{t} 스텝에서 {hp} = {v}",
+"noise: {k} draws of −g̃ at θ_{t−1} (thick: the one this run used)":
+    "잡음: θ_{t−1}에서 뽑은 −g̃ {k}개 (굵은 화살표: 이 실행이 실제로 쓴 것)",
 }
 
 # the Export tab's slides and "Get the code"

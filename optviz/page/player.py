@@ -132,6 +132,13 @@ def reported_step(result, steps: int) -> int | None:
     return t if isinstance(t, int) and not isinstance(t, bool) and 0 <= t <= steps else None
 
 
+def session_step(session, steps: int, key: str = "player") -> int | None:
+    """The step the player last reported, read before it is mounted (the noise fan is built for
+    it): the component's state as the session holds it."""
+    t = (session.get(key) or {}).get("step")
+    return t if isinstance(t, int) and not isinstance(t, bool) and 0 <= t <= steps else None
+
+
 def follows_step(panel: str, tab: str) -> bool:
     """Whether something on the page follows the player's step (then the player reports it when
     it pauses, which costs a rerun): a paper or steps panel, the Diagnostics or Update rules tab,

@@ -2,6 +2,8 @@
 scene builder)."""
 from __future__ import annotations
 
+import numpy as np
+
 from optviz.figures import background, style
 from optviz.i18n import run_label, speaking, t
 from optviz.model.fmt import fmt_number
@@ -36,3 +38,26 @@ def _label(r, s: Scenario) -> str:
     at."""
     label = run_label(s.label(r.key))
     return label + " · " + t("γ tuned = {lr}", lr=fmt_number(r.hp["lr"])) if s.tuned else label
+
+
+FAN_DRAWS = 20
+
+
+def fan_for(s: Scenario, trajectories: dict, step: int | None, surface=None) -> dict | None:
+    """The noise fan at update t = step for a stochastic oracle: per run, FAN_DRAWS gradient draws at
+    θ_{t−1} from the run's own seeded generators, `used` the index of the draw update t used (the
+    recorded g_t, bit for bit). None for an exact oracle or no step."""
+    surface = surface or s.build_surface()
+    if step is None or not surface.stochastic or not 1 <= step <= s.steps:
+        return None
+    from surfaces.oracles import gradient_draws
+    runs = {}
+    for r in s.runs:
+        tr = trajectories.get(r.key)
+        at = tr.points[step - 1] if tr is not None else None
+        if at is None or not np.isfinite(at).all():
+            continue
+        draws, used = gradient_draws(surface, s.seed, at, step - 1, FAN_DRAWS)
+        if np.isfinite(draws).all():
+            runs[r.key] = {"at": [float(v) for v in at], "draws": draws.tolist(), "used": used}
+    return {"step": int(step), "k": FAN_DRAWS, "runs": runs} if runs else None

@@ -114,6 +114,7 @@ def texts() -> dict[str, str]:
         "inspect_title": t("Inspect this run's step"),
         "show_run": t("Show {label}"), "show_hide": t("Show / hide"),
         "diverged_at": t("diverged at step {k}"),
+        "fan_key": t("noise: {k} draws of −g̃ at θ_{t−1} (thick: the one this run used)"),
         "inspector_head": t("{label} · step {t}"),
         "step0": t("Step 0 is the start θ₀: press → for the first update."),
         "diverged_run": t("This run diverged at step {k}."),

@@ -157,6 +157,7 @@ const TEXTS = {
   scrub_value: "{hp} = {v} at step {t}",
   derived_one: "{names} is computed on the server, in float64, from the recorded values (m̂_t, √v̂_t, γ_t, Δθ_t, g_t).",
   derived_many: "{names} are computed on the server, in float64, from the recorded values (m̂_t, √v̂_t, γ_t, Δθ_t, g_t).",
+  fan_key: "noise: {k} draws of −g̃ at θ_{t−1} (thick: the one this run used)",
 };
 
 function text(scene, key, fields) {
@@ -435,6 +436,12 @@ class Player {
     });
     this.T_EXTRA = data.length;        // predict's guesses, then the scrubbed family
     data.push(...this.predictTraces(xa, ya), ...this.scrubTraces(xa, ya));
+    this.T_FAN = data.length;        // the noise fan: every draw thin, the run's own draw thick
+    for (const w of [1.1, 3.4]) {
+      data.push({ type: "scatter", mode: "lines", x: [x0, x0], y: [y0, y0], showlegend: false,
+                  hoverinfo: "skip", name: w > 2 ? "noise fan: the draw used" : "noise fan",
+                  line: { color: "#444", width: w } });
+    }
     const font = { size: st.base, family: "Inter, 'Source Sans Pro', Arial, sans-serif", color: "#222" };
     const prev = keepAxes && this.mapEl._fullLayout ? {
       x: this.mapEl._fullLayout.xaxis.range.slice(), y: this.mapEl._fullLayout.yaxis.range.slice() } : null;
@@ -633,6 +640,7 @@ class Player {
 
   setFocus(key) {
     this.focus = key;
+    this.paintMap();                 // the noise fan follows the inspected run
     this.updateLegend();
     this.drawInspector();
     this.hooks.focus?.(key);
@@ -763,6 +771,60 @@ class Player {
     }
     this.paintPredict(els, xa, ya);
     this.paintScrub(els, xa, ya);
+    this.paintFan(els, xa, ya);
+  }
+
+  // The noise fan (scene.fan, made on the server for the step the player reported): at θ_{t−1}
+  // of the inspected run, its k gradient draws as −g̃ arrows, one scale for all of them; the draw
+  // update t used is thick and carries its exact numbers (data-gx, data-gy).
+  paintFan(els, xa, ya) {
+    const fan = this.scene.fan, F = this.frame;
+    const fr = fan && fan.step === F.t && this.shows(this.focus) ? fan.runs[this.focus] : null;
+    const run = fr && this.runs.find((r) => r.key === this.focus);
+    const thin = els[this.T_FAN], thick = els[this.T_FAN + 1];
+    if (!fr || !run) {
+      Player.setPath(thin, "M0,0", false);
+      Player.setPath(thick, "M0,0", false);
+      if (this.fanEl) this.fanEl.hidden = true;
+      return;
+    }
+    const [[x0, x1]] = this.scene.window;
+    const longest = Math.max(...fr.draws.map(([gx, gy]) => Math.hypot(gx, gy)));
+    const sc = longest > 0 ? 0.15 * (x1 - x0) / longest : 0;
+    const [bx, by] = fr.at, head = 0.015 * (x1 - x0);
+    const seg = (g, X, Y) => {
+      const tx = bx - sc * g[0], ty = by - sc * g[1], len = Math.hypot(tx - bx, ty - by);
+      X.push(bx, tx, null); Y.push(by, ty, null);
+      if (len > 0) {
+        const h = Math.min(head, 0.5 * len), ux = (tx - bx) / len, uy = (ty - by) / len;
+        for (const a of [0.44, -0.44]) {
+          X.push(tx, tx - h * (Math.cos(a) * ux - Math.sin(a) * uy), null);
+          Y.push(ty, ty - h * (Math.sin(a) * ux + Math.cos(a) * uy), null);
+        }
+      }
+    };
+    const TX = [], TY = [], HX = [], HY = [];
+    fr.draws.forEach((g, i) => { if (i !== fr.used) seg(g, TX, TY); });
+    const used = fr.draws[fr.used];
+    seg(used, HX, HY);
+    Player.setPath(thin, Player.pathD(TX, TY, xa, ya), true);
+    Player.setPath(thick, Player.pathD(HX, HY, xa, ya), true);
+    for (const [g, w, o] of [[thin, 1.1, 0.55], [thick, 3.4, 1]]) {
+      const p = g && g.querySelector("path.js-line");
+      if (p) Object.assign(p.style, { stroke: run.color, strokeWidth: String(w), opacity: String(o),
+                                      strokeLinecap: "round" });   // a zero draw shows as a dot
+    }
+    const p = thick && thick.querySelector("path.js-line");
+    if (p) Object.assign(p.dataset, { gx: String(used[0]), gy: String(used[1]), x: String(bx),
+                                      y: String(by), step: String(fan.step), run: this.focus,
+                                      draws: String(fr.draws.length), scale: String(sc) });
+    if (!this.fanEl) {
+      this.fanEl = el("div", { class: "ovp-scale ovp-fan", "data-testid": "player-noise-fan" });
+      this.scaleEl.after(this.fanEl);
+    }
+    this.fanEl.hidden = false;
+    this.fanEl.replaceChildren(el("span", { class: "ovp-key", style: `--c:${run.color}` },
+                                  this.tx("fan_key", { k: fr.draws.length })));
   }
 
   paintLoss() {
