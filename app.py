@@ -18,9 +18,9 @@ from optviz.i18n import (LANG_NAMES, LANGS, in_lang, lang_for_locale, note, run_
 from optviz.model import code, presets
 from optviz.model.fmt import fmt_number
 from optviz.model.runs import RunCache
-from optviz.model.scenario import (CUSTOM, MAX_RUNS, SEED, STEPS, build_surface, instance_copy,
-                                   instance_label, parse_query, query_string, start_specs,
-                                   surface_specs, to_query)
+from optviz.model.scenario import (CUSTOM, MAX_RUNS, SEED, STEPS, Repaired, build_surface,
+                                   instance_copy, instance_label, parse_query, query_string,
+                                   start_specs, surface_specs, to_query)
 from optviz.page import controls, guard, state, sweep, tune
 from optviz.page.panels import render_panel
 from optviz.page.text import md_escape, range_text, surface_title, symbol_text
@@ -272,6 +272,9 @@ if _undefined > 0:
               "a run that steps there stops as diverged.", share=f"{100 * _undefined:.0f}"),
             icon=":material/info:")
 
+for n in (n for n in notes if isinstance(n, Repaired)):     # mended, not refused
+    st.info(md_escape(note(n)), icon=":material/build:")
+notes = [n for n in notes if not isinstance(n, Repaired)]
 if notes:
     st.warning(t("**Some parameters of this link could not be used** — each was replaced by its "
                  "default:") + "\n" + "\n".join(f"- {md_escape(note(n))}" for n in notes),

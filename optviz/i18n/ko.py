@@ -547,6 +547,8 @@ _P = [
      r"lang: \1은(는) 이 페이지의 언어가 아닙니다. 쓸 수 있는 값: en, ko (또는 생략)"),
     (r"^tuned: (.+) is not 1 or 0; ignored$", r"tuned: \1은(는) 1도 0도 아니라서 무시했습니다"),
     (r"^preset: unknown preset (.+); ignored$", r"preset: \1은(는) 알 수 없는 프리셋이라 무시했습니다"),
+    (r"^expr: a \+ in the link arrived as a space \(in a link, write \+ as %2B\); read as (.+)$",
+     r"expr: 링크의 +가 공백으로 바뀌어 왔습니다 (링크에서는 +를 %2B로 쓰세요) → \1(으)로 읽었습니다"),
     (r"^… and (\d+) more problems$", r"… 그 밖에 문제 \1개"),
     (r"^… and (\d+) more unknown parameters ignored$", r"… 그 밖에 알 수 없는 매개변수 \1개를 무시했습니다"),
     (r"^opt: unknown optimizer (.+) ignored \(choose from (.+); a second or third copy is name-2, name-3\)$",
@@ -689,6 +691,7 @@ _P = [
     (r" at column (\d+)", r" (\1번째 글자)"),
     # hints after the message
     (r"; write the expression on one line", r"; 식을 한 줄로 쓰세요"),
+    (r"; in a link, write \+ as %2B", r"; 링크에서는 +를 %2B로 쓰세요"),
     (r"; use numbers\b", r"; 숫자를 쓰세요"),
     (r"; use x, y, pi, e\b", r"; x, y, pi, e를 쓰세요"),
     (r"; use \+ - \* / \*\*", r"; + - * / **를 쓰세요"),

@@ -396,12 +396,71 @@ class _Reader:
             return default
 
 
+# What chat and social apps append to a shared link: not ours, dropped without a word.
+TRACKING = re.compile(r"utm_[A-Za-z0-9_]*|fbclid|gclid|mc_cid|mc_eid|ref|igshid|si")
+# Keys that do not change the race: `?preset=<name>` with only these loads the preset's race.
+NOT_RACE = frozenset({"preset", "view", "lang", "v", "theme", "deck", "predict"})
+PRESET_QUERIES: dict[str, Mapping] = {}        # filled by optviz.model.presets, like PRESET_TAGS
+
+
+class Repaired(str):
+    """A link note that reports a repair (the value was used, mended), not a refusal: the page
+    shows it as information, not among the parameters replaced by their defaults."""
+
+
 def _normalise(raw: Mapping[str, Any]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for k, v in raw.items():
+        if TRACKING.fullmatch(str(k)):
+            continue
         vals = [v] if isinstance(v, str) else [str(x) for x in v]
         out.setdefault(str(k), []).extend(vals)
-    return out
+    return _with_preset(out)
+
+
+def _with_preset(raw: dict[str, list[str]]) -> dict[str, list[str]]:
+    """`preset=<name>` and nothing that changes the race: the preset's own query under it."""
+    names = set(raw.get("preset", ()))
+    if len(names) != 1 or not all(k in NOT_RACE or k.startswith("sweep.") for k in raw):
+        return raw
+    query = PRESET_QUERIES.get(next(iter(names)))
+    if query is None:
+        return raw
+    base = {str(k): [v] if isinstance(v, str) else [str(x) for x in v] for k, v in query.items()}
+    return {**base, **raw}
+
+
+def _plus_as_space(text: str) -> str | None:
+    """`text` with the `+` a link turned into a space put back: a space between two operands
+    (where juxtaposition cannot parse) becomes ` + `. None if there is nothing to put back."""
+    if "+" in text or not re.search(r"\s", text.strip()):
+        return None
+    fixed = re.sub(r"(?<=[A-Za-z0-9_.)])\s+(?=[A-Za-z0-9_.(])", " + ", text.strip())
+    return fixed if fixed != text.strip() else None
+
+
+def _read_expr(r: "_Reader") -> str:
+    from surfaces.expression import parse
+    text = r.one("expr")
+    if text is None:
+        r.note(f"expr: surface=custom needs an expression; using {DEFAULT_EXPR}")
+        return DEFAULT_EXPR
+    try:
+        return parse(text).text
+    except ValueError as e:
+        fixed = _plus_as_space(text)
+        if fixed is not None:
+            try:
+                expr = parse(fixed).text
+            except ValueError:
+                pass
+            else:
+                r.note(Repaired(f"expr: a + in the link arrived as a space (in a link, write + as "
+                                f"%2B); read as {_shown(expr, 60)}"))
+                return expr
+        hint = "; in a link, write + as %2B" if fixed is not None else ""
+        r.note(f"expr: {e}{hint}; using {DEFAULT_EXPR}")
+        return DEFAULT_EXPR
 
 
 def parse_query(raw: Mapping[str, str | Sequence[str]]) -> tuple[Scenario, list[str]]:
@@ -433,18 +492,7 @@ def _read(raw, note_unknown: bool):
                f"(choose one of {', '.join(surfaces.names())}, or custom)")
         surface = DEFAULT_SURFACE
 
-    expr = ""
-    if surface == CUSTOM:
-        text = r.one("expr")
-        expr = DEFAULT_EXPR
-        if text is None:
-            r.note(f"expr: surface=custom needs an expression; using {DEFAULT_EXPR}")
-        else:
-            from surfaces.expression import parse
-            try:
-                expr = parse(text).text
-            except ValueError as e:
-                r.note(f"expr: {e}; using {DEFAULT_EXPR}")
+    expr = _read_expr(r) if surface == CUSTOM else ""
 
     r.surface = surface
     params = []

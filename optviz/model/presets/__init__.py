@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..scenario import PRESET_TAGS, Preset, preset_url, to_query
+from ..scenario import PRESET_QUERIES, PRESET_TAGS, Preset, preset_url, to_query
 from .general import GENERAL_PRESETS
 from .paper import PAPER_PRESETS
 
 PRESET_TAGS.update(p.name for p in GENERAL_PRESETS + PAPER_PRESETS)
+PRESET_QUERIES.update((p.name, p.query) for p in GENERAL_PRESETS + PAPER_PRESETS)
 
 
 __all__ = ["Preset", "preset_url", "GENERAL_PRESETS", "PAPER_PRESETS", "all_presets", "preset_names",
@@ -44,7 +45,8 @@ def panel_label(panel: str) -> str:
 
 
 def unchanged(preset: Preset, scenario) -> bool:
-    """Does `scenario` still race exactly what the preset set up (whatever the view)? Compared
-    as canonical link text: a preset's query is its scenario's explicit query."""
-    return to_query(replace(scenario, view="explore", preset="", predict=False),
+    """Does `scenario` still race exactly what the preset set up (whatever the view, the
+    language and the prediction switch)? Compared as canonical link text: a preset's query is its scenario's explicit
+    query."""
+    return to_query(replace(scenario, view="explore", preset="", lang="", predict=False),
                     explicit=True) == dict(preset.query)
