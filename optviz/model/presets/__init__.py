@@ -46,7 +46,7 @@ def panel_label(panel: str) -> str:
 
 def unchanged(preset: Preset, scenario) -> bool:
     """Does `scenario` still race exactly what the preset set up (whatever the view, the
-    language and the prediction switch)? Compared as canonical link text: a preset's query is its scenario's explicit
-    query."""
+    language and the prediction switch)? Compared as canonical link text: a preset's query is
+    its scenario's explicit query."""
     return to_query(replace(scenario, view="explore", preset="", lang="", predict=False),
                     explicit=True) == dict(preset.query)
