@@ -305,3 +305,18 @@ def test_without_the_encoder_the_mp4_button_says_why(monkeypatch):
     (mp4,) = [b for b in at.get("download_button") if "MP4" in b.label]
     assert mp4.proto.disabled and mp4.proto.help == why
     assert any(c.value == why for c in at.caption)
+
+
+def test_runs_that_end_at_their_start_and_a_typed_surface_still_make_slides():
+    # log(x) is not defined at x0 = −1: both runs stop at step 0 (f is NaN there)
+    s, notes = parse_query({"surface": "custom", "expr": "log(x) + y**2", "opt": ["adam", "sgd"],
+                            "x0": "-1", "y0": "1", "steps": "50"})
+    tr = RunCache().trajectories(s)
+    assert not notes and {r.diverged_at for r in tr.values()} == {0}
+    field = sample(s.build_surface())
+    im = Image.open(io.BytesIO(slides.png(s, tr, field, size=(960, 540))))
+    assert im.size == (960, 540)
+    gif = Image.open(io.BytesIO(slides.gif(s, tr, field)))
+    assert gif.n_frames == 51
+    slide = slides.prepare(s, tr, field)
+    assert slide.title == "Your own f(x, y)" and slide.formula == "f(x, y) = log(x) + y²"

@@ -225,8 +225,8 @@ def dashed_pieces(P: np.ndarray, pattern: list[float] | None) -> list[tuple[np.n
     """Split a polyline P (n, 2) into the drawn pieces of a dash pattern: [(points (m, 2),
     params (m,))], a param being the fractional index along P (so a frame at step k draws params ≤ k)."""
     n = len(P)
-    if n < 2:
-        return [(P, np.arange(n, dtype=float))]
+    if n < 2:                       # nothing to draw: a run that ended at its start
+        return []
     if pattern is None:
         return [(P, np.arange(n, dtype=float))]
     if len(pattern) % 2:
@@ -336,6 +336,9 @@ def prepare(s, trajectories: dict, field, *, theme: str = "light", size=PNG_SIZE
 
     theme = theme if theme in _THEMES else "light"
     surface = s.build_surface()
+    if not title:
+        with speaking(lang):
+            title = t("Your own f(x, y)") if s.surface == "custom" else t(surface.title)
     if formula is None:
         formula = ("f(x, y) = " + (expression_formula(s.expr) if s.surface == "custom"
                                    else unicode_formula(surface.latex)))
@@ -372,8 +375,8 @@ def prepare(s, trajectories: dict, field, *, theme: str = "light", size=PNG_SIZE
     for run in runs:
         run.px = slide.to_px(run.points)
         run.pieces = dashed_pieces(run.px, dash_pattern(run.dash, line_w))
-        run.piece_lo = np.array([par[0] for _, par in run.pieces])
-        run.piece_hi = np.array([par[-1] for _, par in run.pieces])
+        run.piece_lo = np.array([par[0] for _, par in run.pieces], dtype=float)
+        run.piece_hi = np.array([par[-1] for _, par in run.pieces], dtype=float)
     gaps = np.concatenate([r.gaps for r in runs]) if runs else np.array([1.0])
     pos = gaps[np.isfinite(gaps) & (gaps > 0)]
     if pos.size:
