@@ -192,6 +192,30 @@ def test_a_mangled_link_warns_in_the_page(server, browser, shots):
     page.close()
 
 
+def test_a_preset_name_alone_shows_the_preset_race_and_keeps_the_link_short(server, browser, shots):
+    """`?preset=<name>` (with the tracking keys a chat app appends) draws that preset's race with
+    A/B copies told apart by what differs and by dash, warns about nothing, and stays as it was."""
+    from optviz.figures import style
+    link = "/?preset=adam-bias-correction&utm_source=chat&fbclid=IwAR0"
+    page = open_page(browser, server + link)
+    time.sleep(1.0)
+    settle(page)
+    page.screenshot(path=str(shots / "preset-alone.png"))
+    assert page.url == server + link
+    assert page.locator("[data-testid='stAlert']").filter(has_text="could not be used").count() == 0
+    assert page.locator("[data-testid='stExpander'] summary").filter(
+        has_text="Preset:").first.inner_text().find("changed since") < 0
+    labels = page.locator(".ovp-label").all_inner_texts()
+    assert labels == ["Adam · β₂ = 0.999", "Adam B · β₂ = 0.9999",
+                      "Adam, no bias correction · β₂ = 0.999", "Adam, no bias correction B · β₂ = 0.9999"]
+    seen = page.evaluate("""() => [...document.querySelectorAll('.ovp-swatch')].slice(0, 4).map(
+        e => [getComputedStyle(e).borderTopStyle, getComputedStyle(e).borderTopColor])""")
+    want = [style.run_color(k) for k in ("adam", "adam-2", "adam_nobc", "adam_nobc-2")]
+    rgb = ["rgb(%d, %d, %d)" % tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in want]
+    assert seen == [["solid", rgb[0]], ["dashed", rgb[1]], ["solid", rgb[2]], ["dashed", rgb[3]]]
+    page.close()
+
+
 def sidebar_expander(page, title_part: str):
     return page.locator("[data-testid='stSidebar'] [data-testid='stExpander']").filter(
         has=page.locator("summary", has_text=title_part)).first
