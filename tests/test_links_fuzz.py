@@ -22,7 +22,7 @@ from conftest import APP
 pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 # keys a link may carry, and the kinds of junk a chat app or a student can put in them
-KEYS = (["v", "surface", "expr", "opt", "x0", "y0", "steps", "seed", "view", "preset", "lang"]
+KEYS = (["v", "surface", "expr", "opt", "x0", "y0", "steps", "seed", "view", "preset", "lang", "predict"]
         + [h.name for n in surfaces.names() for h in surfaces.param_specs(n)]
         + [f"{o}.{h.name}" for o in ("adam", "sgd", "adamw", "rmsprop", "nesterov", "adam-2")
            for h in optimizers.spec(o.split("-")[0]).hparams])
