@@ -40,7 +40,7 @@ def test_every_preset_asks_one_question_and_stays_unchanged_under_predict():
         assert p.question.endswith("?") and "\n" not in p.question and len(p.question) < 140, p.name
         assert ko.get(p.question), p.name
         s = parse_query({**p.query, "preset": p.name})[0]
-        assert presets.unchanged(p, replace(s, predict=True))
+        assert presets.unchanged(p, replace(s, predict=True, lang="ko", view="present"))
 
 
 # ----------------------------------------------------------------------------- the family
