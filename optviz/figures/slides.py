@@ -390,14 +390,16 @@ def prepare(s, trajectories: dict, field, *, theme: str = "light", size=PNG_SIZE
 
 
 def _landmarks(slide: Slide) -> None:
-    """The minima (×) and the start (○) on the map picture, under the paths."""
+    """The minima (the player's yellow star) and the start (○) on the map picture, under the paths."""
     from PIL import ImageDraw
 
     d, u, c = ImageDraw.Draw(slide.map_image), slide.u, slide.colors
     r, w = u(13), u(4)
+    angles = np.pi / 2 + np.arange(10) * np.pi / 5
+    radii = np.where(np.arange(10) % 2, 0.45, 1.0) * r * 1.5
     for x, y in slide.to_px(slide.minima):
-        d.line([x - r, y - r, x + r, y + r], fill=c["text"], width=w)
-        d.line([x - r, y + r, x + r, y - r], fill=c["text"], width=w)
+        star = [(x + q * np.cos(a), y - q * np.sin(a)) for q, a in zip(radii, angles)]
+        d.polygon(star, fill=(255, 212, 0), outline=(51, 51, 51), width=max(1, u(2)))
     x, y = slide.to_px(np.asarray(slide.start, dtype=float))
     if np.isfinite([x, y]).all():
         d.ellipse([x - r, y - r, x + r, y + r], outline=c["text"], width=w)
@@ -630,17 +632,23 @@ def _render(slide: Slide, trails: _Trails, k: int):
         _marker(dm, (x, y), run.symbol, u(11), run.color, c["bg"], u)
     # names at the heads, where they do not cover one another (the legend names them all); the
     # heads drawn last (on top) first, left of the head where the right side has no room
+    side = slide.map_box[2]
+    r = u(14)
+    placed += [(x - r, y - r, x + r, y + r) for _, (x, y) in heads]     # never over a head
     for run, (x, y) in reversed(heads):
         label = _label_image(slide, run)
-        lx, ly = int(round(x)) + u(16), int(round(y)) - label.size[1] // 2
-        if lx + label.size[0] > slide.map_box[2]:
-            lx = int(round(x)) - u(16) - label.size[0]
-        box = (lx, ly, lx + label.size[0], ly + label.size[1])
-        if any(not (box[2] < b[0] or b[2] < box[0] or box[3] < b[1] or b[3] < box[1])
-               for b in placed):
-            continue
-        placed.append(box)
-        m.paste(label, (lx, ly), label)
+        lw, lh = label.size
+        x, y = int(round(x)), int(round(y))
+        # right of the head, else left, else above or below it: the first place that is free
+        for lx, ly in ((x + u(16), y - lh // 2), (x - u(16) - lw, y - lh // 2),
+                       (x + u(8), y - u(14) - lh), (x + u(8), y + u(14))):
+            box = (lx, ly, lx + lw, ly + lh)
+            if box[0] >= 0 and box[2] <= side and box[1] >= 0 and box[3] <= side and not any(
+                    not (box[2] < b[0] or b[2] < box[0] or box[3] < b[1] or b[3] < box[1])
+                    for b in placed):
+                placed.append(box)
+                m.paste(label, (lx, ly), label)
+                break
     with speaking(slide.lang):
         im = trails.frame.copy()
         im.paste(m, slide.map_box[:2])
