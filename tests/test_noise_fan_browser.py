@@ -1,6 +1,7 @@
-"""The noise fan in a real browser: on the dropout-noise preset, paused at step t, the inspected
-run shows k = 20 thin −g̃ arrows at θ_{t−1} and one thick one whose numbers are the gradient the
-run recorded (optimizers.run, computed here)."""
+"""Issue 13's fair race and noise fan in a real browser (one server for both). The noise fan: on
+the dropout-noise preset, paused at step t, the inspected run shows k = 20 thin −g̃ arrows at
+θ_{t−1} and one thick one whose numbers are the gradient the run recorded (optimizers.run,
+computed here). Tuning: the sidebar button renames every run in the legend with its tuned rate."""
 from __future__ import annotations
 
 import time
@@ -84,4 +85,33 @@ def test_the_fan_is_drawn_at_step_t_and_its_thick_arrow_is_the_recorded_gradient
         timeout=30_000)
     gx = float(page.get_attribute(".ovp-root path.js-line[data-step]", "data-gx"))
     assert gx == tr.grads[t][0]
+    page.close()
+
+
+def test_tune_learning_rates_in_the_browser_names_the_tuned_rates(server, browser):
+    """The sidebar button → the legend reads "γ tuned = …" for every run, the equal-budget note
+    is on the page, and the address bar carries tuned=1 with every rate."""
+    from urllib.parse import parse_qs, urlparse
+
+    from optviz.model import tuning
+    from optviz.model.scenario import default_scenario
+    best = tuning.tune(default_scenario()).best
+    page = browser.new_page(viewport={"width": 1440, "height": 1100})
+    page.goto(server)
+    page.wait_for_selector(PLAYER, state="attached", timeout=60_000)
+    page.get_by_role("button", name="Tune learning rates").click()
+    page.wait_for_function("document.querySelectorAll('.ovp-label').length === 7 && [...document"
+                           ".querySelectorAll('.ovp-label')].every((e) => e.textContent.includes("
+                           "'γ tuned = '))", timeout=60_000)
+    labels = page.eval_on_selector_all(".ovp-run", "els => els.map((e) => [e.closest('[data-key]')"
+                                       "?.dataset.key ?? e.parentElement.dataset.key, "
+                                       "e.querySelector('.ovp-label').textContent])")
+    for key, text in labels:
+        assert text.endswith(f"γ tuned = {best[key]:g}"), (key, text)
+    note = page.get_by_text("Equal gradient budget:")
+    assert note.is_visible()
+    assert "1,001 gradient calls" in note.locator("xpath=..").inner_text()
+    q = parse_qs(urlparse(page.url).query)
+    assert q["tuned"] == ["1"] and all(float(q[f"{k}.lr"][0]) == v for k, v in best.items())
+    assert page.locator("[data-testid='stException']").count() == 0
     page.close()
