@@ -356,7 +356,12 @@ if default_tab is None:
     default_tab = tab_names[4]
 tabs = st.tabs(tab_names, key="tab", on_change="rerun", default=default_tab)
 
-if tabs[0].open:
+for _veiled_tab in (tabs[0], tabs[1]) if veiled else ():   # their curves and paths tell the end
+    if _veiled_tab.open:
+        with _veiled_tab:
+            st.info(t("Hidden until Reveal: this shows how the race ends."), icon=":material/quiz:")
+
+if tabs[0].open and not veiled:
     with tabs[0]:
         normalise = st.toggle(t("Divide |Δθᵢ| by γ_t (the Adam paper's bound becomes 1)"),
                               key="_normalise")
@@ -365,7 +370,7 @@ if tabs[0].open:
         st.caption(t("Same colours as the race. Bounds (dotted) are the Adam paper's: |Δθᵢ| ≲ γ for "
                      "the Adam family, the exact AdaMax bound for AdaMax (dashed grey: γ itself)."))
 
-if tabs[1].open:
+if tabs[1].open and not veiled:
     with tabs[1]:
         st.plotly_chart(Prebuilt(surface_spec(fig_key, scn, lang)), theme=None, key="surface3d")
         st.caption(t("Drag to turn the surface. Height is log₁₀(f − f*) where the surface uses "

@@ -157,5 +157,9 @@ def test_the_page_mounts_the_question_and_the_family(fresh_caches):
              if e.proto.WhichOneof("data") == "bytes"}
     cols = record.columns(blobs[fam["record"]])
     assert cols["theta"].shape == (501, 2 * len(fam["values"]))
-    # the preset's explaining panel waits for Reveal
+    # the preset's explaining panel and the Diagnostics tab wait for Reveal
     assert any("appears after Reveal" in c.value for c in at.caption)
+    at.session_state["tab"] = ":material/monitoring: Diagnostics"
+    at.run()
+    assert not at.exception and not at.get("plotly_chart")
+    assert any("Hidden until Reveal" in i.value for i in at.info)

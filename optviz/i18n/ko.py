@@ -499,6 +499,8 @@ MESSAGES: dict[str, str] = {
     "{label}의 {hp} 훑어보기 (값 {m}개)",
 "Scrub {hp}":
     "{hp} 훑어보기",
+"Hidden until Reveal: this shows how the race ends.":
+    "공개 전까지 숨겨 둡니다: 경주가 어떻게 끝나는지 보여 주기 때문입니다.",
 "{hp} = {v} at step {t}":
     "{t} 스텝에서 {hp} = {v}",
 "noise: {k} draws of −g̃ at θ_{t−1} (thick: the one this run used)":

@@ -11,6 +11,7 @@ the run's present value is always a member, so the family holds the race's own p
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,7 +86,6 @@ def compute(scn: Scenario, run_key: str, hp: str, lo: float, hi: float, log: boo
             *, should_stop=None, budget: float | None = None) -> Family:
     """The family (cached by `key`): every member in one batched runner call. budget: CPU seconds
     it may cost; a probe of a few steps measures it first (optimizers.budget.OverBudget above)."""
-    import time
     r = scn.run(run_key)
     h = next(p for p in scrubbable(r.name) if p.name == hp)
     log = h.log if log is None else log
