@@ -37,6 +37,8 @@ BROWSER_LANG = lang_for_locale(st.context.locale)
 set_lang((S.get("lang") if "lang" in S else (_raw_query.get("lang") or [""])[-1]) or BROWSER_LANG)
 st.set_page_config(page_title=t("Optimizer race"), page_icon="🏁", layout="wide",
                    initial_sidebar_state="collapsed" if _present else "expanded")
+# the first element: the browser starts on the player's module and plotly.js while the script runs
+player_box = player.preload(st, key="player")
 
 
 # ------------------------------------------------------------------------------------ caches
@@ -245,7 +247,6 @@ typo = style.typography(scn.view)
 link = (st.context.url or "").rstrip("/") + "/?" + query_string(to_query(scn))
 
 st.markdown(style.page_css(scn.view), unsafe_allow_html=True)
-player_box = player.preload(st, key="player")
 
 head, formula = st.columns([2, 3], vertical_alignment="center")
 head.markdown(f"{'##' if scn.view == 'present' else '#'} {surface_title(scn.surface)}")

@@ -67,25 +67,45 @@ function mark(name) {
 mark("ovp:module");
 
 // ------------------------------------------------------------------------------------ plotly
+// A ".gz" url is plotly.js compressed once on disk: the server sends it as it is (the plain file
+// it would gzip again for every page load), and the browser inflates it and runs it from a blob.
+// Without DecompressionStream, or if that fails, the plain file next to it.
+async function plotlySource(url) {
+  if (url.endsWith(".gz") && typeof DecompressionStream === "function") {
+    try {
+      const res = await fetch(url);
+      if (res.ok) {
+        const js = await new Response(res.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+        return URL.createObjectURL(new Blob([js], { type: "text/javascript" }));
+      }
+    } catch (err) { /* the plain file */ }
+  }
+  return url.replace(/\.gz$/, "");
+}
+
 let plotlyPromise = null;
 function loadPlotly(url) {
   if (globalThis.Plotly) return Promise.resolve(globalThis.Plotly);
   if (!plotlyPromise) {
     mark("ovp:plotly-requested");
-    plotlyPromise = new Promise((resolve, reject) => {
+    plotlyPromise = plotlySource(url).then((src) => new Promise((resolve, reject) => {
       const s = document.createElement("script");
-      s.src = url;
+      s.src = src;
       s.async = true;
-      s.onload = () => { mark("ovp:plotly-loaded"); resolve(globalThis.Plotly); };
+      s.onload = () => {
+        mark("ovp:plotly-loaded");
+        if (src.startsWith("blob:")) URL.revokeObjectURL(src);
+        resolve(globalThis.Plotly);
+      };
       s.onerror = () => { plotlyPromise = null; reject(new Error("could not load plotly.js")); };
       document.head.appendChild(s);
-    });
+    }));
   }
   return plotlyPromise;
 }
 
 if (!globalThis.Plotly && typeof document !== "undefined" && import.meta.url.startsWith("http")) {
-  loadPlotly(new URL("plotly.min.js", import.meta.url).href).catch(() => {});
+  loadPlotly(new URL("plotly.min.js.gz", import.meta.url).href).catch(() => {});
 }
 
 // ------------------------------------------------------------------------------------ format
