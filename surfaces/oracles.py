@@ -23,7 +23,10 @@ def _rng(seed: int, kind: int) -> np.random.Generator:
 
 
 def _draws(surface, seed: int, n: int):
-    """The first n rows of each kind of randomness (row k: the draw of gradient call k), or None."""
+    """The first n rows of each kind of randomness (row k: the draw of gradient call k) as
+    (raw, apply): raw(P, k) -> (f(P), the minibatch (or full) gradient of call k), apply(g, k) ->
+    g̃ (mask, noise, sparse observation, scale); raw's gradient depends on k only with minibatches
+    (raw.varies). None for an exact, unscaled oracle."""
     p = surface.params
     sigma, drop, q = p.get("noise", 0.0), p.get("dropout", 0.0), p.get("sparse", 1.0)
     noise = sigma * _rng(seed, _NOISE).standard_normal((n, 2)) if sigma > 0 else None
@@ -37,13 +40,13 @@ def _draws(surface, seed: int, n: int):
     if minibatch is None and noise is None and mask is None and seen is None and not scaled:
         return None
 
-    def oracle(P, k):
+    def raw(P, k):
         if minibatch is None:
-            f, g = surface.value_and_grad(P)
-        else:
-            idx = minibatch[k]
-            g = surface.value_and_grad(P, f=lambda Q: surface.batch_f(Q, idx))[1]
-            f = surface.value(P)
+            return surface.value_and_grad(P)
+        idx = minibatch[k]
+        return surface.value(P), surface.value_and_grad(P, f=lambda Q: surface.batch_f(Q, idx))[1]
+
+    def apply(g, k):
         if mask is not None:
             g = g * mask[k]
         if noise is not None:
@@ -52,27 +55,48 @@ def _draws(surface, seed: int, n: int):
             g = g * np.array([1.0, seen[k]])
         if scaled:
             g = g * scale
-        return f, g
+        return g
 
-    return oracle
+    raw.varies = minibatch is not None
+    return raw, apply
 
 
 def make_oracle(surface, seed: int, steps: int):
     """oracle(P, k) -> (f(P), g̃(P)) for k = 0 … steps; f is the exact (full-data) loss."""
-    return _draws(surface, seed, steps + 1) or _exact_oracle(surface)
+    parts = _draws(surface, seed, steps + 1)
+    if parts is None:
+        return _exact_oracle(surface)
+    raw, apply = parts
+
+    def oracle(P, k):
+        f, g = raw(P, k)
+        return f, apply(g, k)
+
+    return oracle
 
 
 def gradient_draws(surface, seed: int, theta, k: int, count: int = 20) -> tuple[np.ndarray, int]:
-    """`count` draws of the oracle's gradient at one point θ, all from the generators of seed
-    `seed`, among them the draw of gradient call k (the one a run at θ_k used): (draws (count, 2),
-    the index of call k's draw). The draws are those of calls j0 … j0 + count − 1 with
-    j0 = max(0, k − count // 2): other rows of the same streams, so the same distribution.
-    A deterministic oracle gives `count` equal rows."""
+    """`count` draws of the oracle's gradient at θ (one point (2,), or R points (R, 2)), all from
+    the generators of seed `seed`, among them the draw of gradient call k (the one a run at θ_k
+    used): (draws (count, 2) or (count, R, 2), the index of call k's draw). The draws are those of
+    calls j0 … j0 + count − 1 with j0 = max(0, k − count // 2): other rows of the same streams,
+    so the same distribution. The exact gradient is computed once (per call only for minibatches),
+    by the oracle's own code. A deterministic oracle gives `count` equal rows."""
     k = int(k)
     j0 = max(0, k - count // 2)
-    oracle = make_oracle(surface, seed, j0 + count - 1)
-    P = np.asarray(theta, dtype=np.float64).reshape(1, 2)
-    return np.vstack([oracle(P, j)[1] for j in range(j0, j0 + count)]), k - j0
+    P = np.asarray(theta, dtype=np.float64)
+    one = P.shape == (2,)
+    P = P.reshape(-1, 2)
+    parts = _draws(surface, seed, j0 + count)
+    if parts is None:
+        g = _exact_oracle(surface)(P, k)[1]
+        out = np.repeat(g[None], count, axis=0)
+    else:
+        raw, apply = parts
+        g0 = None if raw.varies else raw(P, k)[1]
+        out = np.stack([apply(raw(P, j)[1] if g0 is None else g0, j)
+                        for j in range(j0, j0 + count)])
+    return (out[:, 0] if one else out), k - j0
 
 
 def _exact_oracle(surface):

@@ -51,13 +51,12 @@ def fan_for(s: Scenario, trajectories: dict, step: int | None, surface=None) -> 
     if step is None or not surface.stochastic or not 1 <= step <= s.steps:
         return None
     from surfaces.oracles import gradient_draws
-    runs = {}
-    for r in s.runs:
-        tr = trajectories.get(r.key)
-        at = tr.points[step - 1] if tr is not None else None
-        if at is None or not np.isfinite(at).all():
-            continue
-        draws, used = gradient_draws(surface, s.seed, at, step - 1, FAN_DRAWS)
-        if np.isfinite(draws).all():
-            runs[r.key] = {"at": [float(v) for v in at], "draws": draws.tolist(), "used": used}
+    keys = [r.key for r in s.runs if r.key in trajectories
+            and np.isfinite(trajectories[r.key].points[step - 1]).all()]
+    if not keys:
+        return None
+    at = np.array([trajectories[k].points[step - 1] for k in keys])
+    draws, used = gradient_draws(surface, s.seed, at, step - 1, FAN_DRAWS)   # all runs at once
+    runs = {k: {"at": at[i].tolist(), "draws": draws[:, i].tolist(), "used": used}
+            for i, k in enumerate(keys) if np.isfinite(draws[:, i]).all()}
     return {"step": int(step), "k": FAN_DRAWS, "runs": runs} if runs else None
