@@ -213,6 +213,10 @@ def test_a_preset_name_alone_shows_the_preset_race_and_keeps_the_link_short(serv
     want = [style.run_color(k) for k in ("adam", "adam-2", "adam_nobc", "adam_nobc-2")]
     rgb = ["rgb(%d, %d, %d)" % tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in want]
     assert seen == [["solid", rgb[0]], ["dashed", rgb[1]], ["solid", rgb[2]], ["dashed", rgb[3]]]
+    # the head's marker in the legend: the family's shape (square: Adam-like), open for copy B
+    marks = page.evaluate("""() => [...document.querySelectorAll('.ovp-mark')].slice(0, 4).map(
+        e => [e.textContent, getComputedStyle(e).color])""")
+    assert marks == [["■", rgb[0]], ["□", rgb[1]], ["■", rgb[2]], ["□", rgb[3]]]
     page.close()
 
 

@@ -146,6 +146,10 @@ function el(tag, attrs = {}, ...children) {
 }
 
 const DASH = { solid: "solid", dash: "dash", dot: "dot" };
+// The path head's marker (style.run_symbol: the family's shape, open for a copy) as a legend glyph.
+const GLYPH = { circle: "●○", square: "■□", diamond: "◆◇", "triangle-up": "▲△", x: "✕✕" };
+const glyph = (symbol) => { const [base, open] = [symbol.split("-open")[0], symbol.includes("-open")];
+                            return (GLYPH[base] || "●○")[open ? 1 : 0]; };
 
 // The texts a person reads, in English; the scene's `texts` (made in Python, in the page's
 // language) replace them. `{name}` fields are filled in here.
@@ -879,13 +883,15 @@ class Player {
     this.legendVals = [];
     const items = this.runs.map((r) => {
       const sw = el("span", { class: "ovp-swatch", style: `--c:${r.color}`, "data-dash": r.dash });
+      const mark = el("span", { class: "ovp-mark", style: `color:${r.color}`, "aria-hidden": "true",
+                                text: glyph(r.symbol || "circle") });
       const val = el("span", { class: "ovp-val" });
       this.legendVals.push(val);
       const label = el("button", { class: "ovp-run", type: "button",
                                    "aria-pressed": String(r.key === this.focus),
                                    title: this.tx("inspect_title"), "data-key": r.key,
                                    onclick: () => this.setFocus(r.key) },
-                       sw, el("span", { class: "ovp-label", text: r.label }), val);
+                       sw, mark, el("span", { class: "ovp-label", text: r.label }), val);
       const eye = el("input", { type: "checkbox", class: "ovp-eye", "aria-label": this.tx("show_run", { label: r.label }),
                                 title: this.tx("show_hide") });
       eye.checked = !this.hidden.has(r.key);
