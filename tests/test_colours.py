@@ -253,3 +253,28 @@ def test_a_single_copy_and_identical_copies_keep_the_short_label():
     s, _ = parse_query({"opt": ["adamw", "adamw-2"], "adamw-2.decay": "schedule",
                         "adamw-2.nesterov": "1"})
     assert run_labels(s)["adamw-2"] == "AdamW B · decay = schedule"
+
+
+@pytest.mark.parametrize("theme", style.THEMES)
+def test_diagnostics_3d_and_player_draw_each_run_in_its_theme_colour(theme):
+    from optviz.figures.diagnostics import diagnostics_figure, steps_figure
+    from optviz.figures.surface3d import surface_figure
+    from optviz.model.runs import RunCache
+    from optviz.player.build import scene_for
+
+    s = _ab_scenario()
+    trs = RunCache().trajectories(s)
+    want = {r.key: style.run_color(r.key, theme) for r in s.runs}
+    field = background.sample(s.build_surface())
+    for fig in (diagnostics_figure(s, trs, theme=theme), steps_figure(s, trs, theme=theme),
+                surface_figure(s, trs, field, theme=theme)):
+        lines = [t for t in fig.spec["data"] if t.get("legendgroup") in want or t.get("name") in
+                 {s.label(k) for k in want}]
+        assert lines
+        for t in lines:
+            key = t.get("legendgroup") or next(k for k in want if s.label(k) == t["name"])
+            assert t["line"]["color"] == want[key]
+    scene, _ = scene_for(s, trs, field, lang="en", theme=theme)
+    assert {r["key"]: (r["color"], r["dash"]) for r in scene["runs"]} == {
+        k: (c, style.run_dash(k)) for k, c in want.items()}
+    assert len({style.run_color(k, "light") for k in want} & {style.run_color(k, "dark") for k in want}) == 0

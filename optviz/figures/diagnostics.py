@@ -67,7 +67,8 @@ def _axes(panel: str) -> tuple[str, str]:
     return ("x" if n == 1 else f"x{n}"), ("y" if n == 1 else f"y{n}")
 
 
-def diagnostics_figure(s: Scenario, trajectories: dict, normalise_steps: bool = False) -> Prebuilt:
+def diagnostics_figure(s: Scenario, trajectories: dict, normalise_steps: bool = False,
+                       theme: str = "light") -> Prebuilt:
     """The 3 × 2 grid of diagnostics. With normalise_steps, |Δθᵢ| is divided by γ_t = lr·η_t
     (the Adam paper's claim: |Δθᵢ|/α ≲ 1)."""
     surface = s.build_surface()
@@ -82,7 +83,7 @@ def diagnostics_figure(s: Scenario, trajectories: dict, normalise_steps: bool = 
         tr = trajectories.get(r.key)
         if tr is None:
             continue
-        color, dash = style.run_color(r.key), style.run_dash(r.key)
+        color, dash = style.run_color(r.key, theme), style.run_dash(r.key)
         opt = make_optimizer(r)
         common = {"type": "scatter", "mode": "lines", "legendgroup": r.key, "x": step_x,
                   "hovertemplate": f"{run_label(s.label(r.key))}<br>" + t("step {k}", k="%{x}")
@@ -173,7 +174,7 @@ def _ax(panel: str) -> dict:
     return {"xaxis": xa, "yaxis": ya}
 
 
-def steps_figure(s: Scenario, trajectories: dict) -> Prebuilt:
+def steps_figure(s: Scenario, trajectories: dict, theme: str = "light") -> Prebuilt:
     """|Δθᵢ|/γ_t per step and coordinate, with the bounds: the Adam paper's §2.1 claim at a glance."""
     typo = style.typography(s.view)
     idx = _thin(s.steps)
@@ -183,7 +184,7 @@ def steps_figure(s: Scenario, trajectories: dict) -> Prebuilt:
         if tr is None:
             continue
         opt = make_optimizer(r)
-        color = style.run_color(r.key)
+        color = style.run_color(r.key, theme)
         gamma = opt.hp["lr"] * np.concatenate([[np.nan], tr.eta])
         ratio = tr.deltas / gamma[:, None]
         for c, dash, coord in ((0, "solid", "x"), (1, "dot", "y")):

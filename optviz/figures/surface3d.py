@@ -17,7 +17,8 @@ GRID = 150
 MAX_PATH_POINTS = 600
 
 
-def surface_figure(s: Scenario, trajectories: dict, field: background.Field | None = None) -> Prebuilt:
+def surface_figure(s: Scenario, trajectories: dict, field: background.Field | None = None,
+                   theme: str = "light") -> Prebuilt:
     surface = s.build_surface()
     field = field or background.sample(surface)
     typo = style.typography(s.view)
@@ -49,7 +50,7 @@ def surface_figure(s: Scenario, trajectories: dict, field: background.Field | No
         with np.errstate(invalid="ignore"):
             h = background.height(field, L) / 10.0 ** power
         zz = np.where(inside, np.clip(h, zmin, zmax) + lift, np.nan)
-        color = style.run_color(r.key)
+        color = style.run_color(r.key, theme)
         data.append({"type": "scatter3d", "mode": "lines", "x": f4(P[:, 0]), "y": f4(P[:, 1]),
                      "z": f4(zz), "name": run_label(s.label(r.key)),
                      "line": {"color": color, "width": 6, "dash": style.run_dash(r.key)},
