@@ -42,6 +42,21 @@ def open_page(browser, url, seen=None):
     return page
 
 
+def contrast(page, sel) -> float:
+    """WCAG contrast of an element's text against the predict panel's background."""
+    rgb = page.evaluate("""(sel) => { const e = document.querySelector(sel);
+        const box = document.querySelector('.ovp-predict');
+        const c = (s) => s.match(/[0-9.]+/g).slice(0, 3).map(Number);
+        return [c(getComputedStyle(e).color), c(getComputedStyle(box).backgroundColor)]; }""", sel)
+
+    def lum(c):
+        v = [x / 255 for x in c]
+        v = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in v]
+        return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]
+    a, b = sorted((lum(rgb[0]), lum(rgb[1])), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
 def test_predict_hides_the_paths_keeps_the_guesses_and_reveal_shows_the_errors(server, browser):
     import optimizers
     from optviz.model import presets
@@ -64,6 +79,18 @@ def test_predict_hides_the_paths_keeps_the_guesses_and_reveal_shows_the_errors(s
     assert vals and all(v == "?" for v in vals), vals
     assert page.evaluate(f"getComputedStyle({OVP}.lossEl).visibility") == "hidden"
     assert not page.get_by_test_id("player-inspector").inner_text().strip()
+    # readable: the question and the hints at ≥ 4.5:1 on the panel, the question large enough
+    for sel in (".ovp-question", ".ovp-hint", ".ovp-ptitle"):
+        assert contrast(page, sel) >= 4.5, sel
+    assert float(page.evaluate("parseFloat(getComputedStyle(document.querySelector('.ovp-question')).fontSize)")) >= 15
+    # the run list keeps its keys (the race's step does not move)
+    step = page.evaluate(f"{OVP}.t")
+    who = box.get_by_role("combobox", name="Guess for")
+    who.focus()
+    page.keyboard.press("ArrowDown")
+    assert who.input_value() == "momentum" and page.evaluate(f"{OVP}.t") == step
+    page.keyboard.press("ArrowUp")
+    assert who.input_value() == "sgd"
     # three guesses, by clicking the map (the start does not move: predict mode)
     area = page.locator(".ovp-map .nsewdrag").first
     area.scroll_into_view_if_needed()
@@ -86,7 +113,8 @@ def test_predict_hides_the_paths_keeps_the_guesses_and_reveal_shows_the_errors(s
     assert st2["guesses"] == st["guesses"] and st2["pick"] == "nesterov" and not st2["revealed"]
     assert page.locator(".ovp-val").first.inner_text() == "?"
     # reveal: the paths come back, and each error is the distance to the recorded end point
-    page.get_by_test_id("player-predict").get_by_role("button", name="Reveal").click()
+    page.get_by_test_id("player-predict").get_by_role("button", name="Reveal").focus()
+    page.keyboard.press("Enter")
     page.wait_for_selector("[data-testid='predict-results']", timeout=10_000)
     time.sleep(0.5)
     assert page.evaluate(f"{OVP}.mapEl.data[{OVP}.T_RUNS + 1].visible") is True

@@ -1100,10 +1100,12 @@ class Player {
       const target = this.runs.some((r) => r.key === st.target) ? st.target : this.runs[0]?.key ?? "";
       const who = opts(target);
       who.setAttribute("aria-label", T("guess_for"));
-      who.addEventListener("change", () => { st.target = who.value; this.buildPredictPanel(); });
-      kids.push(el("div", { class: "ovp-prow" }, el("span", { text: T("guess_for") + " " }), who),
-                el("div", { class: "ovp-hint", text: T("click_to_guess", {
-                  label: label(this.runs.find((r) => r.key === target)), steps: this.scene.steps }) }));
+      const hint = (key) => T("click_to_guess", { label: label(this.runs.find((r) => r.key === key)),
+                                                  steps: this.scene.steps });
+      const hintEl = el("div", { class: "ovp-hint", text: hint(target) });
+      // the list stays (and keeps the focus and its keys): only the hint follows it
+      who.addEventListener("change", () => { st.target = who.value; hintEl.textContent = hint(who.value); });
+      kids.push(el("div", { class: "ovp-prow" }, el("span", { text: T("guess_for") + " " }), who), hintEl);
       const n = Object.keys(st.guesses).filter((k) => this.runs.some((r) => r.key === k)).length;
       kids.push(el("div", { class: "ovp-hint", "data-testid": "predict-count", "data-n": String(n),
                             text: T("guesses_placed", { n, total: this.runs.length }) }));
