@@ -410,8 +410,9 @@ if tabs[3].open:
                            icon=":material/movie:",
                            help=t("The same player in a single ~6 MB file with plotly.js inside: put "
                                   "it on a slide or a course page; no server or network needed."))
-        # slides: made on click (deferred downloads) from what this run already holds, in the
-        # page's language and theme, at the player's step (the last one until it reports one)
+        # slides: made on click (deferred downloads; no rerun after one) from what this run
+        # already holds, in the page's language and theme, at the player's step (the last one
+        # until it reports one)
         slide_step = scn.steps if player_step is None else player_step
         slide_args = dict(theme=st.context.theme.type or "light", title=surface_title(scn.surface),
                           lang=lang, labels={r["key"]: r["label"] for r in race_scene["runs"]})
@@ -422,19 +423,19 @@ if tabs[3].open:
                            lambda: slides.png(scn, trajectories, slide_field, step=slide_step,
                                               **slide_args),
                            file_name=f"optimizer-race-step-{slide_step}.png", mime="image/png",
-                           width="stretch", icon=":material/image:",
+                           width="stretch", on_click="ignore", icon=":material/image:",
                            help=t("16:9, present-mode type: the map, the legend with f − f* and the "
                                   "loss curve at the player's step (pause it where you want)."))
         s2.download_button(t("Animated race (GIF, 960×540)"),
                            lambda: slides.gif(scn, trajectories, slide_field, **slide_args),
-                           file_name="optimizer-race.gif", mime="image/gif", width="stretch",
+                           file_name="optimizer-race.gif", mime="image/gif", width="stretch", on_click="ignore",
                            icon=":material/gif_box:",
                            help=t("Up to {n} frames over all the steps; plays in any slide deck.",
                                   n=slides.GIF_FRAMES))
         mp4_why = slides.mp4_unavailable()
         s3.download_button(t("Animated race (MP4, 1280×720)"),
                            lambda: slides.mp4(scn, trajectories, slide_field, **slide_args),
-                           file_name="optimizer-race.mp4", mime="video/mp4", width="stretch",
+                           file_name="optimizer-race.mp4", mime="video/mp4", width="stretch", on_click="ignore",
                            icon=":material/movie:", disabled=mp4_why is not None,
                            help=mp4_why or t("H.264, 10 s: PowerPoint, Keynote and Google Slides "
                                              "play it."))
@@ -443,13 +444,13 @@ if tabs[3].open:
         st.markdown("#### " + t("Get the code"))
         k1, k2 = st.columns(2)
         k1.download_button(t("Python script: this project's API"), lambda: code.api_script(scn),
-                           file_name="race_api.py", mime="text/x-python", width="stretch",
+                           file_name="race_api.py", mime="text/x-python", width="stretch", on_click="ignore",
                            icon=":material/code:",
                            help=t("optimizers.run on this scenario; prints the same CSV as above, "
                                   "number for number."))
         left_out = code.torch_left_out(scn)
         k2.download_button(t("Python script: torch.optim"), lambda: code.torch_script(scn),
-                           file_name="race_torch.py", mime="text/x-python", width="stretch",
+                           file_name="race_torch.py", mime="text/x-python", width="stretch", on_click="ignore",
                            icon=":material/code:",
                            help=t("torch.optim on the same gradients: the CSV's paths up to "
                                   "rounding."))
