@@ -21,7 +21,7 @@ from optviz.model.runs import RunCache
 from optviz.model.scenario import (CUSTOM, MAX_RUNS, SEED, STEPS, Repaired, build_surface,
                                    instance_copy, instance_label, parse_query, query_string,
                                    start_specs, surface_specs, to_query)
-from optviz.page import controls, guard, state, sweep, tune
+from optviz.page import controls, guard, present, state, sweep, tune
 from optviz.page.panels import render_panel
 from optviz.page.text import md_escape, range_text, surface_title, symbol_text
 from optviz.page import player
@@ -35,8 +35,11 @@ _present = (S.get("view") if "view" in S else (_raw_query.get("view") or [""])[-
 # the language: the link's `lang` if it has one, else the browser's (a Korean Chromium says ko-KR)
 BROWSER_LANG = lang_for_locale(st.context.locale)
 set_lang((S.get("lang") if "lang" in S else (_raw_query.get("lang") or [""])[-1]) or BROWSER_LANG)
+# "auto": open on a wide screen, closed on a phone or tablet (open, it covered the whole map)
 st.set_page_config(page_title=t("Optimizer race"), page_icon="🏁", layout="wide",
-                   initial_sidebar_state="collapsed" if _present else "expanded")
+                   initial_sidebar_state="collapsed" if _present else "auto")
+# the theme the browser shows (Streamlit's light or dark); the figures follow it
+PAGE_THEME = style.theme_of(st.context.theme.type)
 # the first element: the browser starts on the player's module and plotly.js while the script runs
 player_box = player.preload(st, key="player")
 
@@ -63,22 +66,23 @@ def player_scene(key: str, s, lang: str):
     # not st.cache_data: the records are cached per trajectory (optviz.player.record.RECORDS),
     # and pickling ~0.5 MB of blobs for a cache would cost more than building the scene.
     # `lang` is part of the call so that a cached scene is never reused across languages.
-    return scene_for(s, run_cache().trajectories(s), _field(s), lang=lang)
+    return scene_for(s, run_cache().trajectories(s), _field(s), lang=lang, theme=PAGE_THEME)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def diagnostics_spec(key: str, _s, normalise: bool, lang: str) -> dict:
-    return diagnostics_figure(_s, run_cache().trajectories(_s), normalise_steps=normalise).spec
+def diagnostics_spec(key: str, _s, normalise: bool, lang: str, theme: str = "light") -> dict:
+    return diagnostics_figure(_s, run_cache().trajectories(_s), normalise_steps=normalise,
+                              theme=theme).spec
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def steps_spec(key: str, _s, lang: str) -> dict:
-    return steps_figure(_s, run_cache().trajectories(_s)).spec
+def steps_spec(key: str, _s, lang: str, theme: str = "light") -> dict:
+    return steps_figure(_s, run_cache().trajectories(_s), theme=theme).spec
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def surface_spec(key: str, _s, lang: str) -> dict:
-    return surface_figure(_s, run_cache().trajectories(_s), field=_field(_s)).spec
+def surface_spec(key: str, _s, lang: str, theme: str = "light") -> dict:
+    return surface_figure(_s, run_cache().trajectories(_s), field=_field(_s), theme=theme).spec
 
 
 # ------------------------------------------------------------------------------ the controls
@@ -175,7 +179,8 @@ def load_preset(name: str) -> None:
     if p is not None:
         lang_key = {"lang": S["lang"]} if S.get("lang") else {}
         scn, notes = parse_query({**p.query, "preset": p.name, "view": S.get("view", "explore"),
-                                  **lang_key, **({"predict": "1"} if S.get("predict") else {})})
+                                  **lang_key, **({"predict": "1"} if S.get("predict") else {}),
+                                  **present.display_query(S)})
         state.seed(S, scn)
         S[state.NOTES_KEY] = notes
 
@@ -202,6 +207,20 @@ def switch_language() -> None:
             S[key] = S[key]
 
 
+def switch_theme() -> None:
+    S["theme"] = "dark" if S.get("_dark") else "light"
+
+
+def go_deck(step: int | None = None) -> None:
+    """The deck's next (+1) or previous (−1) scene: a button, or the clicker's PageDown/PageUp."""
+    if step is None:
+        step = (S.get("player") or {}).get("page")
+    name = present.deck_neighbour(S.get("preset", ""), S.get("deck"), step)
+    if name:
+        load_preset(name)
+        S["_present_page"] = "race"
+
+
 def sidebar() -> None:
     """The controls. Drawn after the race: their ~100 widgets then no longer hold back the race's
     records (a first load draws the race while they arrive; a notch's new record leaves first)."""
@@ -214,6 +233,9 @@ def sidebar() -> None:
                              label_visibility="collapsed")
         st.radio(t("View"), ["explore", "present"], key="view", horizontal=True,
                  format_func={"explore": t("Explore"), "present": t("Present (large type)")}.get)
+        S["_dark"] = PAGE_THEME == "dark"
+        st.toggle(":material/dark_mode: " + t("Dark theme"), key="_dark", on_change=switch_theme,
+                  help=t("For a dark room; the link keeps it (theme=dark)."))
         st.toggle(":material/quiz: " + t("Predict, then reveal"), key="predict",
                   help=t("Hides the paths until you have marked on the map where each run will "
                          "end (and picked the winner), then Reveal plays the race against your "
@@ -229,6 +251,8 @@ def sidebar() -> None:
         # the value is one of LANGS, never text from the link
         st.html(f"<script>document.documentElement.lang = {lang!r};</script>",
                 unsafe_allow_javascript=True)
+        if scn.theme and scn.theme != PAGE_THEME:       # the link asks for the other theme
+            st.html(present.theme_script(scn.theme), unsafe_allow_javascript=True)
 
 
 # ------------------------------------------------------------------------------------- page
@@ -246,17 +270,46 @@ surface = scn.build_surface()
 typo = style.typography(scn.view)
 link = (st.context.url or "").rstrip("/") + "/?" + query_string(to_query(scn))
 
-st.markdown(style.page_css(scn.view), unsafe_allow_html=True)
+st.markdown(style.page_css(scn.view, PAGE_THEME), unsafe_allow_html=True)
 
-head, formula = st.columns([2, 3], vertical_alignment="center")
-head.markdown(f"{'##' if scn.view == 'present' else '#'} {surface_title(scn.surface)}")
-if scn.surface == CUSTOM:
-    formula.code(f"f(x, y) = {scn.expr}", language=None)
-else:
-    formula.latex(f"f(x, y) = {surface.latex}")
+PRESENTING = scn.view == "present"
+
+
+def formula_element(where) -> None:
+    if scn.surface == CUSTOM:
+        where.code(f"f(x, y) = {scn.expr}", language=None)
+    else:
+        where.latex(f"f(x, y) = {surface.latex}", **({"width": "content"} if PRESENTING else {}))
+
 
 preset = presets.get_preset(scn.preset) if scn.preset else None
-if preset is not None:
+details_view = False
+if PRESENTING:
+    # one line (wrapping on a narrow screen): the title, the formula and the deck's controls; the
+    # second view holds the preset's text, its proof panel and the update rules (the race stays
+    # mounted, hidden, so that paging back is instant)
+    at, n_scenes = present.deck_position(scn.preset, scn.deck)
+    with st.container(key="present_head", horizontal=True, vertical_alignment="center", gap="small"):
+        st.markdown(f"## {surface_title(scn.surface)}", width="content")
+        formula_element(st)
+        with st.container(horizontal=True, vertical_alignment="center", gap="small", width="content"):
+            st.button("◀", key="_deck_prev", on_click=go_deck, args=(-1,), disabled=at == 0,
+                      help=t("Previous scene (PageUp)"))
+            S.setdefault("_present_page", "race")
+            st.segmented_control(t("Show"), ["race", "details"], key="_present_page",
+                                 label_visibility="collapsed",
+                                 format_func={"race": t("Race"), "details": t("Proof and rule")}.get)
+            st.button("▶", key="_deck_next", on_click=go_deck, args=(1,),
+                      disabled=at is not None and at == n_scenes - 1,
+                      help=t("Next scene (PageDown) of the deck: the paper presets, or the "
+                             "link's deck=…"))
+            st.markdown(f"{'–' if at is None else at + 1} / {n_scenes}", width="content")
+    details_view = S.get("_present_page") == "details"
+else:
+    head, formula = st.columns([2, 3], vertical_alignment="center")
+    head.markdown(f"# {surface_title(scn.surface)}")
+    formula_element(formula)
+if preset is not None and not PRESENTING:
     tag = "" if presets.unchanged(preset, scn) else t(" — changed since it was loaded")
     with st.expander(t("**Preset: {title}**{tag} · what to look for", title=t(preset.title), tag=tag),
                      expanded=scn.view != "present", icon=":material/school:",
@@ -306,7 +359,10 @@ race_scene["fan"] = fan_for(scn, trajectories, player.session_step(S, scn.steps)
 race_scene["report"] = player.follows_step(panel, _tab) or surface.stochastic
 race_scene["predict"] = player.predict_scene(scn, t(preset.question) if preset and preset.question
                                              else "")
-player_slot = st.container()        # the player; the scrub's choices under it are read first
+if details_view:
+    st.markdown("<style>.st-key-race_view { display: none !important; }</style>",
+                unsafe_allow_html=True)
+player_slot = st.container(key="race_view")   # the player; the scrub's choices under it are read first
 scrub = player.scrub_controls(st, S, scn)
 family = player.family_scene(st, scn, scrub, surface.f_min) if scrub else None
 if family:
@@ -314,9 +370,29 @@ if family:
 with player_slot:
     player_result = player.mount(st, race_scene, race_blobs, key="player", box=player_box,
                                  on_start=lambda: player.start_from_click(S),
-                                 on_scrub=lambda: player.scrub_release(S))
+                                 on_scrub=lambda: player.scrub_release(S), on_page=go_deck)
 player_step = player.reported_step(player_result, scn.steps)   # the panels' cursor
 veiled = scn.predict and not player.revealed(player_result)
+if details_view:
+    if preset is not None:
+        st.markdown(f"### {t(preset.title)}" + (f" · *{t(preset.source)}*" if preset.source else ""))
+        st.markdown(t(preset.what_to_look_for))
+    if panel in ("diagnostics", "steps"):
+        spec = steps_spec(fig_key, scn, lang, PAGE_THEME) if panel == "steps" else \
+            diagnostics_spec(fig_key, scn, False, lang, PAGE_THEME)
+        st.plotly_chart(Prebuilt(style.themed(with_cursor(spec, player_step), PAGE_THEME)),
+                        theme=None, key="present_chart")
+    elif panel == "3d":
+        spec = surface_spec(fig_key, scn, lang, PAGE_THEME)
+        st.plotly_chart(Prebuilt(style.themed(spec, PAGE_THEME)), theme=None, key="present_3d")
+    elif panel != "race":
+        render_panel(panel, scn, st, step=player_step)
+    st.markdown("#### " + t("Update rules"))
+    for r in scn.runs:
+        st.markdown(f"**{md_escape(run_label(scn.label(r.key)))}**")
+        st.latex(rules.rule_latex(r, style.run_color(r.key, PAGE_THEME)))
+    sidebar()
+    st.stop()
 st.caption(t("▶ Play, or step with ← → (Shift: ten steps), Home / End, once the player has focus. "
              "**Click anywhere on the map to start the race there.** Click a run in the legend to "
              "inspect its step; hover a path or the loss curve to see the same step in the other.")
@@ -325,11 +401,14 @@ st.caption(t("▶ Play, or step with ← → (Shift: ten steps), Home / End, onc
              "race; pick the run that reaches the minimum first; then press **Reveal**."))
 sidebar()
 
-if veiled and panel not in ("race", "diagnostics", "3d"):
+if PRESENTING:
+    pass        # the proof panel is the second view's
+elif veiled and panel not in ("race", "diagnostics", "3d"):
     st.caption(t("The panel that explains this preset appears after Reveal."))
 elif panel == "steps":
     st.markdown("#### " + t("Effective step size |Δθᵢ| / γ"))
-    st.plotly_chart(Prebuilt(with_cursor(steps_spec(fig_key, scn, lang), player_step)), theme=None,
+    spec = steps_spec(fig_key, scn, lang, PAGE_THEME)
+    st.plotly_chart(Prebuilt(style.themed(with_cursor(spec, player_step), PAGE_THEME)), theme=None,
                     key="steps_chart")
 elif panel not in ("race", "diagnostics", "3d"):
     render_panel(panel, scn, st, step=player_step)
@@ -366,14 +445,16 @@ if tabs[0].open and not veiled:
     with tabs[0]:
         normalise = st.toggle(t("Divide |Δθᵢ| by γ_t (the Adam paper's bound becomes 1)"),
                               key="_normalise")
-        st.plotly_chart(Prebuilt(with_cursor(diagnostics_spec(fig_key, scn, normalise, lang),
-                                             player_step)), theme=None, key="diag")
+        spec = diagnostics_spec(fig_key, scn, normalise, lang, PAGE_THEME)
+        st.plotly_chart(Prebuilt(style.themed(with_cursor(spec, player_step), PAGE_THEME)),
+                        theme=None, key="diag")
         st.caption(t("Same colours as the race. Bounds (dotted) are the Adam paper's: |Δθᵢ| ≲ γ for "
                      "the Adam family, the exact AdaMax bound for AdaMax (dashed grey: γ itself)."))
 
 if tabs[1].open and not veiled:
     with tabs[1]:
-        st.plotly_chart(Prebuilt(surface_spec(fig_key, scn, lang)), theme=None, key="surface3d")
+        spec = surface_spec(fig_key, scn, lang, PAGE_THEME)
+        st.plotly_chart(Prebuilt(style.themed(spec, PAGE_THEME)), theme=None, key="surface3d")
         st.caption(t("Drag to turn the surface. Height is log₁₀(f − f*) where the surface uses "
                      "log-spaced levels."))
 
@@ -381,7 +462,7 @@ if tabs[2].open:
     with tabs[2]:
         for r in scn.runs:
             st.markdown(f"#### {md_escape(run_label(scn.label(r.key)))}")
-            st.latex(rules.rule_latex(r, style.run_color(r.key)))
+            st.latex(rules.rule_latex(r, style.run_color(r.key, PAGE_THEME)))
             st.latex(rules.values_latex(r))
             values = step_values(trajectories[r.key], player_step) \
                 if player_step and r.key in trajectories else []

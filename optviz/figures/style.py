@@ -151,12 +151,76 @@ class Typography:
 
 
 EXPLORE = Typography(base=14, title=18, legend=14, tick=13, line=2.6, head=12, height=720)
-PRESENT = Typography(base=22, title=28, legend=22, tick=20, line=4.0, head=18, height=780)
+PRESENT = Typography(base=22, title=28, legend=22, tick=20, line=4.5, head=20, height=780)
 
 
 def typography(view: str) -> Typography:
     return PRESENT if view == "present" else EXPLORE
 
+
+# ------------------------------------------------------------------------------------ themes
+# The page follows Streamlit's light or dark theme (st.context.theme.type); the charts draw their
+# runs in the theme's palette, and `themed` recolours their frame (paper, grid, axes, text).
+DARK = {"paper": "#0e1117", "plot": "#161b22", "grid": "#30363d", "line": "#8b949e",
+        "text": "#e6edf3", "legend": "rgba(14,17,23,0.85)"}
+
+
+def theme_of(kind) -> str:
+    """'dark' or 'light' from whatever the browser reported (None, junk: light)."""
+    return "dark" if kind == "dark" else "light"
+
+
+def _dark_axis(ax: dict) -> dict:
+    ax = dict(ax)
+    ax["gridcolor"] = DARK["grid"]
+    ax["linecolor"] = DARK["line"]
+    ax["zerolinecolor"] = DARK["grid"]
+    ax["tickcolor"] = DARK["line"]
+    if "backgroundcolor" in ax or ax.get("showbackground"):
+        ax["backgroundcolor"] = DARK["plot"]
+    return ax
+
+
+def themed(spec: dict, theme: str) -> dict:
+    """`spec` (a plotly figure dict) for `theme`: the same dict for light, a recoloured shallow
+    copy for dark (traces keep their own colours; only the frame and the texts change)."""
+    if theme != "dark":
+        return spec
+    lay = dict(spec.get("layout") or {})
+    lay["paper_bgcolor"] = DARK["paper"]
+    lay["plot_bgcolor"] = DARK["plot"]
+    lay["font"] = {**(lay.get("font") or {}), "color": DARK["text"]}
+    if isinstance(lay.get("legend"), dict):
+        lay["legend"] = {**lay["legend"], "bgcolor": DARK["legend"]}
+    for k, v in list(lay.items()):
+        if isinstance(v, dict) and (k.startswith(("xaxis", "yaxis")) or k.startswith("scene")):
+            if k.startswith("scene"):
+                v = {**v, **{a: _dark_axis({**v.get(a, {}), "showbackground": True})
+                             for a in ("xaxis", "yaxis", "zaxis")}}
+                lay[k] = v
+            else:
+                lay[k] = _dark_axis(v)
+    notes = []
+    for a in lay.get("annotations") or []:
+        font = dict(a.get("font") or {})
+        if font.get("color") in (None, "#222", "#333", "#555", "#888", "black"):
+            font["color"] = DARK["text"]
+        notes.append({**a, "font": font})
+    if notes:
+        lay["annotations"] = notes
+    # black/grey reference lines (bounds, cursors) would vanish on the dark paper
+    data = []
+    for tr in spec.get("data") or []:
+        line = tr.get("line") if isinstance(tr, dict) else None
+        if isinstance(line, dict) and line.get("color") in ("#222", "#333", "#555", "#111", "black"):
+            tr = {**tr, "line": {**line, "color": "#c9d1d9"}}
+        data.append(tr)
+    return {**spec, "layout": lay, "data": data}
+
+
+# Text colours that keep 4.5:1 on Streamlit's light (#ffffff) and dark (#0e1117) backgrounds: the
+# theme's faded greys (captions, help, widget labels) are 3.7:1 on white.
+_MUTED = {"light": "#4b5563", "dark": "#b1bac4"}
 
 _CSS = """
 <style>
@@ -166,20 +230,57 @@ _CSS = """
   h1 { padding-bottom: 0.2rem; }
   /* selected optimizers as quiet chips: the runs' own colours live in the charts */
   [data-testid="stMultiSelectTagsContainer"] > span > span {
-    background-color: #e3e9f1 !important; color: #1d2733 !important; }
-  [data-testid="stMultiSelectTagsContainer"] > span > span svg { fill: #55606e !important; }
+    background-color: %(chip)s !important; color: %(chip_text)s !important; }
+  [data-testid="stMultiSelectTagsContainer"] > span > span svg { fill: %(muted)s !important; }
+  [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] *,
+  [data-testid="stWidgetLabel"] p, [data-testid="stTooltipHoverTarget"] svg {
+    color: %(muted)s !important; }
+  /* a segmented control's chosen option: the theme's blue text on its tint is 4.1:1 */
+  [data-testid="stButtonGroup"] button[aria-checked="true"] p { color: %(chip_text)s !important;
+    font-weight: 700; }
+  /* the tabs wrap on a narrow screen (scrolled sideways they hid Presets and Sweep) */
+  [data-testid="stTabs"] [role="tablist"] { flex-wrap: wrap; row-gap: 0.2rem; }
+  [data-testid="stTabs"] [role="tablist"] [role="tab"] { flex: 0 0 auto; }
+  @media (max-width: 900px) {
+    .block-container { padding-left: 0.6rem; padding-right: 0.6rem; }
+  }
 </style>
 """
 _PRESENT_CSS = """
 <style>
-  html, body, [class*="css"] { font-size: 21px; }
-  .block-container { padding-top: 3.4rem; max-width: 100%; }  /* clear of the header bar */
-  h1 { font-size: 2.8rem !important; }
-  [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.25rem; }
+  /* projector: nothing under 20 px, the player fills the screen below a one-line heading */
+  html, body, [class*="css"] { font-size: 22px; }
+  .block-container { padding-top: 0.5rem; padding-bottom: 1rem; max-width: 100%; }
+  /* the header bar (sidebar and menu buttons) floats in the corners instead of taking a row */
+  header[data-testid="stHeader"], header[data-testid="stHeader"] div { background: transparent;
+    pointer-events: none !important; }
+  header[data-testid="stHeader"] :is(button, a, [role="button"]) { pointer-events: auto !important; }
+  @media (min-width: 901px) { .block-container { padding-left: 3.6rem; padding-right: 3.2rem; } }
+  @media (max-width: 900px) { .block-container { padding: 3.2rem 0.6rem 1rem 0.6rem; } }
+  /* a phone: projector sizes would not fit; the formula scrolls sideways rather than being cut */
+  @media (max-width: 640px) {
+    html, body, [class*="css"] { font-size: 16px; }
+    .katex { font-size: 20px !important; }
+    [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
+    [data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"] p, input, button p,
+    [data-testid="stExpander"] summary p { font-size: 16px !important; }
+  }
+  .katex-display { overflow-x: auto; overflow-y: hidden; }
+  h1, h2 { font-size: 1.6rem !important; padding: 0 !important; margin: 0 !important; }
+  /* KaTeX's exponents are 0.7 of its size: 29 px keeps them at 20 px */
+  .katex { font-size: 29px !important; }
+  .st-key-present_head [data-testid="stElementContainer"] { width: auto; }
+  [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
+  [data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"] p, input, button p,
+  [data-testid="stExpander"] summary p { font-size: 22px !important; }
+  [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
 </style>
 """
 
 
-def page_css(view: str) -> str:
+def page_css(view: str, theme: str = "light") -> str:
     """CSS the page injects (our own constant text, never user input)."""
-    return _CSS + (_PRESENT_CSS if view == "present" else "")
+    dark = theme == "dark"
+    css = _CSS % {"chip": "#30363d" if dark else "#e3e9f1", "chip_text": "#e6edf3" if dark else "#1d2733",
+                  "muted": _MUTED["dark" if dark else "light"]}
+    return css + (_PRESENT_CSS if view == "present" else "")

@@ -505,6 +505,16 @@ MESSAGES: dict[str, str] = {
     "{t} 스텝에서 {hp} = {v}",
 "noise: {k} draws of −g̃ at θ_{t−1} (thick: the one this run used)":
     "잡음: θ_{t−1}에서 뽑은 −g̃ {k}개 (굵은 화살표: 이 실행이 실제로 쓴 것)",
+# present mode's deck and the theme switch (app.py)
+"Dark theme": "어두운 테마",
+"For a dark room; the link keeps it (theme=dark).": "어두운 강의실용입니다. 공유 링크에도 이 설정이 남습니다.",
+"Update rules": "업데이트 규칙",
+"Show": "보기",
+"Race": "경주",
+"Proof and rule": "증명과 규칙",
+"Previous scene (PageUp)": "이전 장면 (페이지 업 키)",
+"Next scene (PageDown) of the deck: the paper presets, or the link's deck=…":
+    "다음 장면 (페이지 다운 키). 장면 목록: 논문 프리셋들, 또는 링크에 적은 목록",
 }
 
 # the Export tab's slides and "Get the code"
@@ -551,6 +561,11 @@ _P = [
     (r"^preset: unknown preset (.+); ignored$", r"preset: \1은(는) 알 수 없는 프리셋이라 무시했습니다"),
     (r"^expr: a \+ in the link arrived as a space \(in a link, write \+ as %2B\); read as (.+)$",
      r"expr: 링크의 +가 공백으로 바뀌어 왔습니다 (링크에서는 +를 %2B로 쓰세요) → \1(으)로 읽었습니다"),
+    (r"^theme: (.+) is not a theme; valid: light, dark \(or leave it out\)$",
+     r"theme: \1은(는) 테마 이름이 아닙니다. 쓸 수 있는 값: light, dark (또는 생략)"),
+    (r"^deck: (.+) dropped \(not a preset name, or more than (\d+) scenes\)(; showing the paper presets)?$",
+     lambda m: f"deck: {m.group(1)}을(를) 뺐습니다 (프리셋 이름이 아니거나 장면이 {m.group(2)}개를 넘음)"
+               + ("; 논문 프리셋들을 보여 줍니다" if m.group(3) else "")),
     (r"^… and (\d+) more problems$", r"… 그 밖에 문제 \1개"),
     (r"^… and (\d+) more unknown parameters ignored$", r"… 그 밖에 알 수 없는 매개변수 \1개를 무시했습니다"),
     (r"^opt: unknown optimizer (.+) ignored \(choose from (.+); a second or third copy is name-2, name-3\)$",

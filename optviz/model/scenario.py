@@ -11,7 +11,8 @@ selected optimizer (a second/third copy of one optimizer is `adam-2`, `adam-3`),
 steps, seed, view (`present`), preset, tuned (`1`: the learning rates are the tuned ones of
 optviz.model.tuning; the link then writes every run's lr, default or not), predict (`1`: the race
 opens with its paths hidden until the learner has guessed and pressed Reveal; the guesses
-themselves are never in a link).
+themselves are never in a link), theme (`light`/`dark`),
+deck (present mode's scenes: preset names joined by commas).
 """
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ DEFAULT_SEED = 0
 DEFAULT_EXPR = "x**2 + 3*y**2 + 2*sin(2*x)*sin(2*y)"
 VIEWS = ("explore", "present")
 LANGS = ("en", "ko")           # `lang`: left out of a link unless chosen; the page then follows the browser
+THEMES = ("light", "dark")     # `theme`: left out unless chosen; the page then follows the browser
+MAX_DECK = 30                  # `deck`: at most this many scenes
 MAX_RUNS = 12
 MAX_COPIES = 3                 # adam, adam-2, adam-3
 MAX_VALUE_CHARS = 40           # a number or a name; `expr` has the parser's own limit
@@ -143,6 +146,8 @@ class Scenario:
     lang: str = ""                                # "" = the browser's language
     tuned: bool = False                           # the lrs are tuned (optviz.model.tuning)
     predict: bool = False                         # paths hidden until Reveal (a class's link)
+    theme: str = ""                               # "" = the browser's (Streamlit's) theme
+    deck: tuple[str, ...] = ()                    # present mode's scenes; () = the paper presets
 
     def __post_init__(self):
         if not isinstance(self.params, Frozen):
@@ -323,6 +328,10 @@ def to_query(s: Scenario, explicit: bool = False) -> dict[str, str | list[str]]:
         q["tuned"] = "1"
     if s.predict:
         q["predict"] = "1"
+    if s.theme:
+        q["theme"] = s.theme
+    if s.deck:
+        q["deck"] = ",".join(s.deck)
     return q
 
 
@@ -546,10 +555,11 @@ def _read(raw, note_unknown: bool):
 
     tuned = _read_tuned(r)
     predict = _read_predict(r)
+    theme, deck = _display(r)
     if note_unknown:
         _unknown(r, keys)
     s = Scenario(surface, params, expr, tuple(runs), float(x0), float(y0), int(steps), int(seed),
-                 view, preset, lang, tuned, predict)
+                 view, preset, lang, tuned, predict, theme, deck)
     notes = r.notes
     if len(notes) > MAX_NOTES:
         notes = notes[:MAX_NOTES] + [f"… and {len(notes) - MAX_NOTES} more problems"]
@@ -573,6 +583,25 @@ PREDICT = HParam("predict", False, kind="bool", help="hide the paths until the l
 def _read_predict(r: _Reader) -> bool:
     """`predict=1` (or true/0/false): the race opens veiled, for a class to guess first."""
     return bool(r.value("predict", PREDICT, False))
+def _display(r: _Reader) -> tuple[str, tuple[str, ...]]:
+    """`theme` and `deck`: how the page shows the race (neither changes a trajectory)."""
+    theme = r.one("theme") or ""
+    if theme and theme not in THEMES:
+        r.note(f"theme: {_shown(theme)} is not a theme; valid: light, dark (or leave it out)")
+        theme = ""
+    deck: list[str] = []
+    text = r.one("deck") or ""
+    bad = []
+    for name in text.split(",")[:MAX_DECK + 10] if text else []:
+        name = name.strip()
+        if name in PRESET_TAGS and name not in deck and len(deck) < MAX_DECK:
+            deck.append(name)
+        elif name and name not in deck:
+            bad.append(_shown(name, 24))
+    if bad:
+        r.note(f"deck: {', '.join(bad[:5])}{' …' if len(bad) > 5 else ''} dropped (not a preset "
+               f"name, or more than {MAX_DECK} scenes)" + ("" if deck else "; showing the paper presets"))
+    return theme, tuple(deck)
 
 
 def _parse_opts(r: _Reader) -> list[str]:

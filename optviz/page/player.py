@@ -114,9 +114,11 @@ def preload(st, key: str = "player"):
 
 
 def mount(st, scene: dict, blobs: list[tuple[str, bytes]], *, key: str = "player", box=None,
-          on_step=None, on_focus=None, on_start=None, on_scrub=None, on_revealed=None):
+          on_step=None, on_focus=None, on_start=None, on_scrub=None, on_revealed=None,
+          on_page=None):
     """Mount the blobs (hidden, one element each) and the player; returns the component's result
-    (`.step`, `.focus` once the browser reported them, `.start` after a click on the map)."""
+    (`.step`, `.focus` once the browser reported them, `.start` after a click on the map, `.page`
+    (+1/−1) after PageDown/PageUp in present mode)."""
     player = ensure_registered()
     # one element per blob: a blob the browser already has comes back from its message cache
     with box if box is not None else st.container(key=f"{key}_blobs"):
@@ -124,7 +126,8 @@ def mount(st, scene: dict, blobs: list[tuple[str, bytes]], *, key: str = "player
             player(key=f"ovb_{bid}", data=data, height=0)
     return player(key=key, data=scene, on_step_change=on_step or _noop,
                   on_focus_change=on_focus or _noop, on_start_change=on_start or _noop,
-                  on_scrub_change=on_scrub or _noop, on_revealed_change=on_revealed or _noop)
+                  on_scrub_change=on_scrub or _noop, on_revealed_change=on_revealed or _noop,
+                  on_page_change=on_page or _noop)
 
 
 def start_from_click(session, key: str = "player") -> None:

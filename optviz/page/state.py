@@ -25,7 +25,8 @@ import optimizers
 import surfaces
 
 from optviz.model.scenario import (CUSTOM, DEFAULT_EXPR, DEFAULT_OPTS, DEFAULT_SEED, DEFAULT_STEPS,
-                       DEFAULT_SURFACE, LANGS, MAX_COPIES, MAX_RUNS, SEED, STEPS, Run, Scenario,
+                       DEFAULT_SURFACE, LANGS, MAX_COPIES, MAX_RUNS, PRESET_TAGS, SEED, STEPS, THEMES,
+                       Run, Scenario,
                        build_surface, instance_base, instance_copy, instance_key, parse_query,
                        query_string, run_defaults, start_specs, surface_specs, to_query)
 from optviz.player.scene import click_grid_axes
@@ -85,6 +86,7 @@ def seed(session: MutableMapping, s: Scenario) -> None:
     session["lang"] = s.lang
     session[TUNED_KEY] = s.race_key() if s.tuned else None
     session["predict"] = s.predict
+    session["theme"], session["deck"] = s.theme, s.deck
     surf = s.build_surface()
     session[DEFAULTS_KEY] = dependent_defaults(surf, [r.key for r in s.runs])
     session[SURFACE_ID_KEY] = (s.surface, s.expr)
@@ -206,14 +208,24 @@ def scenario(session: Mapping) -> Scenario:
     y0 = _valid(hy, session.get("y0", hy.default))
     view = session.get("view", "explore")
     lang = session.get("lang", "") or ""
+    theme, deck = display_of(session)
     s = Scenario(name, params, expr, tuple(runs), float(x0), float(y0),
                  int(_valid(STEPS, session.get("steps", DEFAULT_STEPS))),
                  int(_valid(SEED, session.get("seed", DEFAULT_SEED))),
                  view if view in ("explore", "present") else "explore",
                  session.get("preset", "") or "", lang if lang in LANGS else "",
-                 predict=session.get("predict") is True)
+                 predict=session.get("predict") is True, theme=theme, deck=deck)
     tuned = session.get(TUNED_KEY)
     return replace(s, tuned=True) if tuned is not None and tuned == s.race_key() else s
+
+
+def display_of(session: Mapping) -> tuple[str, tuple[str, ...]]:
+    """The page's `theme` and present mode's `deck` as the session holds them (checked)."""
+    theme = session.get("theme", "") or ""
+    deck = session.get("deck") or ()
+    deck = tuple(d for d in deck if isinstance(d, str) and d in PRESET_TAGS) \
+        if isinstance(deck, (tuple, list)) else ()
+    return (theme if theme in THEMES else ""), deck
 
 
 def finish(session: MutableMapping, s: Scenario, current: Mapping | None = None,

@@ -28,7 +28,8 @@ def _scene_for(s, trajectories, field, surface, step, theme="light"):
              style.run_dash(r.key), style.run_symbol(r.key))
             for r in s.runs if r.key in trajectories]
     st = scene.Style(base=typo.base, legend=typo.legend, tick=typo.tick, line=typo.line,
-                     head=typo.head, height=typo.height if s.view == "present" else 640)
+                     head=typo.head, height=typo.height if s.view == "present" else 640,
+                     present=s.view == "present", theme=style.theme_of(theme))
     return scene.build(runs, trajectories, surface, start=s.start, steps=s.steps,
                        background_png=background.background_uri(field, theme), style=st, step=step)
 

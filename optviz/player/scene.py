@@ -39,6 +39,8 @@ class Style:
     line: float = 2.6
     head: int = 12
     height: int = 620
+    present: bool = False      # projector layout: map fills the window's height, names at the heads
+    theme: str = "light"       # "light" | "dark": the player's frame and texts
 
 
 def _num(v):
@@ -215,7 +217,8 @@ def build(runs, trajectories: dict, surface, *, start, steps: int, background_pn
         "step": None if step is None else max(0, min(int(step), steps)),
         "click_grid": CLICK_GRID, "plotly": PLOTLY_JS, "texts": texts(),
         "style": {"base": style.base, "legend": style.legend, "tick": style.tick,
-                  "line": style.line, "head": style.head, "height": style.height},
+                  "line": style.line, "head": style.head, "height": style.height,
+                  "present": style.present, "theme": style.theme if style.theme == "dark" else "light"},
     }
     return scene, blobs
 

@@ -18,7 +18,7 @@ PRESET_QUERIES.update((p.name, p.query) for p in GENERAL_PRESETS + PAPER_PRESETS
 
 
 __all__ = ["Preset", "preset_url", "GENERAL_PRESETS", "PAPER_PRESETS", "all_presets", "preset_names",
-           "get_preset", "panel_label", "unchanged"]
+           "get_preset", "panel_label", "unchanged", "deck"]
 
 def all_presets() -> list[Preset]:
     """The general presets, then the paper presets."""
@@ -40,13 +40,19 @@ PANEL_LABELS = {"race": "the race", "diagnostics": "the diagnostics", "steps": "
                 "3d": "the 3-D view"}
 
 
+def deck(names=()) -> list[Preset]:
+    """Present mode's scenes: the named presets, or by default the paper presets in order."""
+    return [p for p in map(get_preset, names) if p is not None] or list(PAPER_PRESETS)
+
+
 def panel_label(panel: str) -> str:
     return PANEL_LABELS.get(panel, "its own panel below the race")
 
 
 def unchanged(preset: Preset, scenario) -> bool:
     """Does `scenario` still race exactly what the preset set up (whatever the view, the
-    language and the prediction switch)? Compared as canonical link text: a preset's query is
-    its scenario's explicit query."""
-    return to_query(replace(scenario, view="explore", preset="", lang="", predict=False),
+    language, the theme, the deck and the prediction switch)? Compared as canonical link text: a
+    preset's query is its scenario's explicit query."""
+    return to_query(replace(scenario, view="explore", preset="", lang="", predict=False, theme="",
+                            deck=()),
                     explicit=True) == dict(preset.query)

@@ -151,6 +151,16 @@ const GLYPH = { circle: "●○", square: "■□", diamond: "◆◇", "triangle
 const glyph = (symbol) => { const [base, open] = [symbol.split("-open")[0], symbol.includes("-open")];
                             return (GLYPH[base] || "●○")[open ? 1 : 0]; };
 
+// black or white, whichever reads better on `hex` (one of them is always ≥ 4.58:1, WCAG)
+export function inkOn(hex) {
+  const m = /^#?([0-9a-f]{6})$/i.exec(String(hex).trim());
+  if (!m) return "#000";
+  const n = parseInt(m[1], 16);
+  const lin = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+  const L = 0.2126 * lin(n >> 16) + 0.7152 * lin((n >> 8) & 255) + 0.0722 * lin(n & 255);
+  return (L + 0.05) / 0.05 >= 1.05 / (L + 0.05) ? "#000" : "#fff";
+}
+
 // The texts a person reads, in English; the scene's `texts` (made in Python, in the page's
 // language) replace them. `{name}` fields are filled in here.
 const TEXTS = {
@@ -232,11 +242,14 @@ class Player {
     r.classList.add("ovp");
     r.replaceChildren();
     this.mapEl = el("div", { class: "ovp-map", "data-testid": "player-map" });
+    // run names at the path heads (present mode): HTML over the chart, moved with the heads
+    this.namesEl = el("div", { class: "ovp-names", "aria-hidden": "true" });
+    this.mapCol = el("div", { class: "ovp-mapcol" }, this.mapEl, this.namesEl);
     this.legendEl = el("div", { class: "ovp-legend", role: "list", "aria-label": "Runs" });
     this.lossEl = el("div", { class: "ovp-loss", "data-testid": "player-loss" });
     this.scaleEl = el("div", { class: "ovp-scale", "data-testid": "player-arrow-scale" });
     this.side = el("div", { class: "ovp-side" }, this.legendEl, this.scaleEl, this.lossEl);
-    this.main = el("div", { class: "ovp-main" }, this.mapEl, this.side);
+    this.main = el("div", { class: "ovp-main" }, this.mapCol, this.side);
     this.playBtn = el("button", { class: "ovp-btn ovp-play", type: "button", "aria-label": "Play",
                                   title: "Play / pause (space)", text: "▶ Play",
                                   onclick: () => this.toggle() });
@@ -264,6 +277,78 @@ class Player {
     this.status = el("div", { class: "ovp-status", text: "Loading the player…" });
     r.append(this.status, this.main, this.controls, this.inspector);
     r.addEventListener("keydown", (e) => this.onKey(e));
+    addEventListener("resize", () => { clearTimeout(this.fitTimer); this.fitTimer = setTimeout(() => this.refit(), 150); });
+  }
+
+  // ---------------------------------------------------------------------- view and theme
+  // Present mode (projector): the map as tall as the window allows, the legend, controls and
+  // loss curve beside it; the map never taller than its column is wide (a phone).
+  get present() { return !!this.scene?.style?.present; }
+  get dark() { return this.scene?.style?.theme === "dark"; }
+
+  applyView() {
+    const r = this.root;
+    r.dataset.view = this.present ? "present" : "explore";
+    r.dataset.theme = this.dark ? "dark" : "light";
+    // present: the controls sit in the side column above the loss curve, the arrows' key below it
+    if (this.present) {
+      this.side.replaceChildren(this.legendEl, this.controls, this.lossEl, this.scaleEl);
+    } else {
+      this.side.replaceChildren(this.legendEl, this.scaleEl, this.lossEl);
+      this.root.insertBefore(this.controls, this.inspector);
+    }
+  }
+
+  // under 900 px (a tablet or a phone) the map takes the whole width and the rest goes below it
+  get narrow() { return (this.root.clientWidth || 800) < 900; }
+
+  margins() {
+    const small = this.root.clientWidth < 560;
+    return this.present ? { l: small ? 44 : 62, r: small ? 4 : 8, t: 6, b: small ? 44 : 50 }
+                        : { l: small ? 40 : 50, r: small ? 4 : 10, t: 10, b: 40 };
+  }
+
+  mapHeight() {
+    const st = this.scene.style, m = this.margins();
+    const width = this.root.clientWidth || 800;
+    this.root.toggleAttribute("data-narrow", this.narrow);
+    if (!this.present) {
+      const w = this.narrow ? width : Math.min(this.mapCol.clientWidth || width, width);
+      const square = Math.round(w - m.l - m.r + m.t + m.b);
+      // narrow: a square, but never taller than the window (a laptop with the sidebar open)
+      return Math.max(240, Math.min(this.narrow ? innerHeight - 40 : st.height, square));
+    }
+    const top = this.main.getBoundingClientRect().top + scrollY;
+    const room = Math.max(320, innerHeight - Math.max(0, top) - 8);
+    if (this.narrow) return Math.min(Math.max(room, 0.6 * width), Math.round(width - m.l - m.r + m.t + m.b));
+    // beside a side column of at least 38% of the width
+    return Math.round(Math.min(room, 0.62 * width - m.l - m.r + m.t + m.b));
+  }
+
+  sizeColumns(h) {
+    const m = this.margins(), width = this.root.clientWidth || 800;
+    if (this.present && !this.narrow) {
+      this.mapCol.style.flex = `0 0 ${Math.round(h - m.t - m.b + m.l + m.r)}px`;
+    } else {
+      this.mapCol.style.flex = "";
+    }
+  }
+
+  async refit() {
+    if (!this.ready || !this.mapEl._fullLayout) return;
+    const h = this.mapHeight();
+    this.sizeColumns(h);
+    // the columns' widths change with the window (plotly keeps the width it drew at), the loss
+    // curve's height with the legend's rows (values, a new run)
+    const P = globalThis.Plotly, mw = this.mapEl.clientWidth, lw = this.lossEl.clientWidth;
+    const fl = this.mapEl._fullLayout, ll = this.lossEl._fullLayout, lh = this.lossHeight(h);
+    if (Math.abs(h - fl.height) > 2 || Math.abs(mw - fl.width) > 2) {
+      await P.relayout(this.mapEl, { height: h, width: mw, margin: this.margins() });
+    }
+    if (ll && (Math.abs(lh - ll.height) > 2 || Math.abs(lw - ll.width) > 2)) {
+      await P.relayout(this.lossEl, { height: lh, width: lw });
+    }
+    this.paintNames();
   }
 
   onKey(e) {
@@ -278,8 +363,8 @@ class Player {
       case " ": case "Spacebar": this.toggle(); break;
       case "ArrowRight": case "ArrowUp": this.pause(); this.setStep(this.t + big); break;
       case "ArrowLeft": case "ArrowDown": this.pause(); this.setStep(this.t - big); break;
-      case "PageUp": this.pause(); this.setStep(this.t + 10); break;
-      case "PageDown": this.pause(); this.setStep(this.t - 10); break;
+      case "PageUp": if (this.present) return; this.pause(); this.setStep(this.t + 10); break;
+      case "PageDown": if (this.present) return; this.pause(); this.setStep(this.t - 10); break;
       case "Home": this.pause(); this.setStep(0); break;
       case "End": this.pause(); this.setStep(this.scene.steps); break;
       default: handled = false;
@@ -308,6 +393,7 @@ class Player {
     }
     if (!scene.runs.some((r) => r.key === this.focus)) this.focus = scene.runs[0]?.key ?? null;
     this.t = Math.max(0, Math.min(this.t, scene.steps));
+    this.applyView();
     this.applyTexts();
     this.speedBox.replaceChildren(...scene.speeds.map(([label, k]) => el("button", {
       class: "ovp-btn ovp-speed", type: "button", "aria-pressed": String(k === this.speed),
@@ -363,6 +449,8 @@ class Player {
       this.draw();
       this.paintHover();
     }
+    await this.refit();
+    if (this.scene !== scene) return;
     this.root.dataset.ready = "1";
     mark("ovp:drawn");
     this.root.dataset.records = scene.runs.map((r) => r.record).join(",");
@@ -419,9 +507,12 @@ class Player {
   // ---------------------------------------------------------------------------- the charts
   async plot(keepAxes) {
     const P = globalThis.Plotly;
-    const s = this.scene, st = s.style;
+    const s = this.scene, st = s.style, dark = this.dark;
+    const ink = dark ? "#e6edf3" : "#222", paper = dark ? "#0e1117" : "white";
     const [[xa, xb], [ya, yb]] = s.window;
     const bg = REG.blobs.get(s.background);
+    const mapH = this.mapHeight(), margin = this.margins();
+    this.sizeColumns(mapH);
     const data = [
       { type: "scatter", mode: "markers", x: s.minima.map((m) => m[0]), y: s.minima.map((m) => m[1]),
         name: this.tx("minimum"), showlegend: false,
@@ -429,18 +520,19 @@ class Player {
         marker: { symbol: "star", size: st.head + 8, color: "#ffd400", line: { color: "#333", width: 1.5 } } },
       { type: "scatter", mode: "markers", x: [s.start[0]], y: [s.start[1]], name: this.tx("start"),
         showlegend: false, hovertemplate: this.tx("start") + " (%{x:.4g}, %{y:.4g})<extra></extra>",
-        marker: { symbol: "circle-open", size: st.head + 6, color: "#222", line: { width: 2.5 } } },
+        marker: { symbol: "circle-open", size: st.head + 6, color: ink, line: { width: 2.5 } } },
     ];
     this.T_ARROWS = data.length;
     const arrow = (name, color, dash) => ({
       type: "scatter", mode: "lines", x: [xa, xa], y: [ya, ya], name, showlegend: false,
       hoverinfo: "skip", line: { color, width: 2.4, dash } });
-    data.push(arrow("−γ∇f", "#111111", "solid"), arrow("Δθ", "#d10000", "solid"),
-              arrow(this.tx("momentum"), "#0a7d00", "dot"));
+    const AC = Player.arrowColors(dark);
+    data.push(arrow("−γ∇f", AC[0], "solid"), arrow("Δθ", AC[1], "solid"),
+              arrow(this.tx("momentum"), AC[2], "dot"));
     this.T_HOVER = data.length;
     const [x0, y0] = [xa, ya];
     data.push({ type: "scatter", mode: "markers", x: [x0], y: [y0], showlegend: false, hoverinfo: "skip",
-                marker: { size: st.head + 4, color: "rgba(0,0,0,0)", line: { color: "#000", width: 2 } } });
+                marker: { size: st.head + 4, color: "rgba(0,0,0,0)", line: { color: ink, width: 2 } } });
     this.T_RUNS = data.length;
     this.runs.forEach((r) => {
       const vis = this.shows(r.key);
@@ -456,7 +548,7 @@ class Player {
         { type: "scatter", mode: "markers", x: [x0], y: [y0], name: r.label, showlegend: false,
           visible: vis, hoverinfo: "skip",
           marker: { color: r.color, size: st.head, symbol: r.symbol,
-                    line: { color: "white", width: 2 } } });
+                    line: { color: paper, width: 2 } } });
     });
     this.T_EXTRA = data.length;        // predict's guesses, then the scrubbed family
     data.push(...this.predictTraces(xa, ya), ...this.scrubTraces(xa, ya));
@@ -464,20 +556,21 @@ class Player {
     for (const w of [1.1, 3.4]) {
       data.push({ type: "scatter", mode: "lines", x: [x0, x0], y: [y0, y0], showlegend: false,
                   hoverinfo: "skip", name: w > 2 ? "noise fan: the draw used" : "noise fan",
-                  line: { color: "#444", width: w } });
+                  line: { color: dark ? "#c9d1d9" : "#444", width: w } });
     }
-    const font = { size: st.base, family: "Inter, 'Source Sans Pro', Arial, sans-serif", color: "#222" };
+    const font = { size: st.base, family: "Inter, 'Source Sans Pro', Arial, sans-serif", color: ink };
+    const axisLine = dark ? "#8b949e" : "#888", grid = dark ? "#30363d" : "#e5e5e5";
     const prev = keepAxes && this.mapEl._fullLayout ? {
       x: this.mapEl._fullLayout.xaxis.range.slice(), y: this.mapEl._fullLayout.yaxis.range.slice() } : null;
     const layout = {
-      height: st.height, margin: { l: 50, r: 10, t: 10, b: 40 }, font, showlegend: false,
-      paper_bgcolor: "white", plot_bgcolor: "white", hovermode: "closest", dragmode: "zoom",
+      height: mapH, margin, font, showlegend: false,
+      paper_bgcolor: paper, plot_bgcolor: paper, hovermode: "closest", dragmode: "zoom",
       xaxis: { range: prev ? prev.x : [xa, xb], constrain: "domain", showgrid: false,
                zeroline: false, title: { text: "x", standoff: 4 }, tickfont: { size: st.tick },
-               mirror: true, showline: true, linecolor: "#888", ticks: "outside" },
+               mirror: true, showline: true, linecolor: axisLine, ticks: "outside" },
       yaxis: { range: prev ? prev.y : [ya, yb], scaleanchor: "x", scaleratio: 1, constrain: "domain",
                showgrid: false, zeroline: false, title: { text: "y", standoff: 4 },
-               tickfont: { size: st.tick }, mirror: true, showline: true, linecolor: "#888",
+               tickfont: { size: st.tick }, mirror: true, showline: true, linecolor: axisLine,
                ticks: "outside" },
       images: [{ source: bg.url, xref: "x", yref: "y", x: xa, y: yb, sizex: xb - xa, sizey: yb - ya,
                  sizing: "stretch", layer: "below", xanchor: "left", yanchor: "top" }],
@@ -498,24 +591,28 @@ class Player {
     if (!(lo < hi)) { lo = 1e-3; hi = 1; }
     this.L_LINE = ldata.length;
     ldata.push({ type: "scatter", mode: "lines", x: [0, 0], y: [lo, hi], showlegend: false, hoverinfo: "skip",
-                 line: { color: "#333", width: 1.5, dash: "dot" } });
+                 line: { color: dark ? "#c9d1d9" : "#333", width: 1.5, dash: "dot" } });
     this.L_CURSOR = ldata.length;
     ldata.push({ type: "scatter", mode: "markers", x: this.runs.map(() => 0), y: this.runs.map(() => hi),
                  showlegend: false, hoverinfo: "skip",
-                 marker: { size: 10, color: this.runs.map((r) => r.color), symbol: this.runs.map((r) => r.symbol),
-                           line: { color: "white", width: 1.5 } } });   // the family marker, as at the path head
+                 marker: { size: st.present ? 14 : 10, color: this.runs.map((r) => r.color), symbol: this.runs.map((r) => r.symbol),
+                           line: { color: paper, width: 1.5 } } });   // the family marker, as at the path head
     this.L_HOVER = ldata.length;
     ldata.push({ type: "scatter", mode: "markers", x: [0], y: [hi], showlegend: false, hoverinfo: "skip",
-                 marker: { size: 12, color: "rgba(0,0,0,0)", line: { color: "#000", width: 2 } } });
+                 marker: { size: 12, color: "rgba(0,0,0,0)", line: { color: ink, width: 2 } } });
+    // present: the log axis' exponents (0.875 of the tick size) stay at 20 px or more
+    const lsize = st.present ? Math.max(st.tick, 23) : st.base - 1;
     const llayout = {
-      height: Math.max(220, Math.round(st.height * 0.42)), margin: { l: 55, r: 10, t: 28, b: 40 },
-      font: { ...font, size: st.base - 1 }, showlegend: false, paper_bgcolor: "white",
-      plot_bgcolor: "#fafafa", hovermode: "closest",
-      title: { text: s.f_star ? "f(θ_t) − f*  (log)" : "f(θ_t)  (log)", font: { size: st.base - 1 },
+      height: this.lossHeight(mapH),
+      margin: st.present ? { l: 80, r: 10, t: 52, b: 56 } : { l: 55, r: 10, t: 28, b: 40 },
+      font: { ...font, size: lsize }, showlegend: false, paper_bgcolor: paper,
+      plot_bgcolor: dark ? "#161b22" : "#fafafa", hovermode: "closest",
+      title: { text: s.f_star ? "f(θ_t) − f*  (log)" : "f(θ_t)  (log)", font: { size: lsize },
                x: 0, xanchor: "left", y: 0.98 },
       xaxis: { title: { text: this.tx("step_axis"), standoff: 2 }, range: [0, Math.max(1, s.steps)],
-               gridcolor: "#e5e5e5", zeroline: false },
-      yaxis: { type: "log", gridcolor: "#e5e5e5", exponentformat: "power" },
+               gridcolor: grid, zeroline: false, linecolor: axisLine, tickfont: { size: lsize } },
+      yaxis: { type: "log", gridcolor: grid, exponentformat: "power", linecolor: axisLine,
+               tickfont: { size: lsize } },
     };
     await globalThis.Plotly.react(this.lossEl, ldata, llayout,
                                   { displaylogo: false, responsive: true, displayModeBar: false });
@@ -575,7 +672,7 @@ class Player {
       delete map.dataset.hoverStep;
     });
     // plotly redraws from its own data (zoom, resize): put the current frame back
-    map.on("plotly_afterplot", () => { this.mapEls = null; this.paintMap(); this.paintHover(); });
+    map.on("plotly_afterplot", () => { this.mapEls = null; this.paintMap(); this.paintNames(); this.paintHover(); });
     loss.on("plotly_afterplot", () => { this.lossEls = null; this.paintLoss(); this.paintHover(); });
     loss.on("plotly_click", (ev) => {
       const p = ev?.points?.[0];
@@ -595,6 +692,49 @@ class Player {
       const els = (this.lossEls ||= this.traceEls(this.lossEl)), h = this.hoverLoss;
       Player.setPoint(els[this.L_HOVER], 0, h ? l.xaxis.c2p(h[0]) : NaN,
                       h && h[1] > 0 ? l.yaxis.c2p(h[1]) : NaN, !!h);
+    }
+  }
+
+  // present mode beside the map: the loss curve takes the side column's height that is left
+  lossHeight(mapH) {
+    const st = this.scene.style;
+    if (!this.present) return Math.max(220, Math.round(st.height * 0.42));
+    if (this.narrow) return Math.max(260, Math.round(mapH * 0.5));
+    const used = this.legendEl.offsetHeight + this.controls.offsetHeight + 2 * 12;
+    return Math.max(220, Math.round(mapH - used));
+  }
+
+  static arrowColors(dark) {
+    return dark ? ["#e6edf3", "#ff7b72", "#56d364"] : ["#111111", "#d10000", "#0a7d00"];
+  }
+
+  // the run names next to their heads, nudged apart vertically where they would overlap
+  paintNames() {
+    const box = this.namesEl, fl = this.mapEl._fullLayout, F = this.frame;
+    if (!this.present || !fl || !F) { if (box.childElementCount) box.replaceChildren(); return; }
+    const xa = fl.xaxis, ya = fl.yaxis, size = parseFloat(getComputedStyle(this.root).fontSize) || this.scene.style.legend;
+    if (box.childElementCount !== this.runs.length) {
+      box.replaceChildren(...this.runs.map((r) => el("span", { class: "ovp-name", text: r.label,
+                                                             style: `--c:${r.color};--fg:${inkOn(r.color)}` })));
+    }
+    const items = [];
+    F.runs.forEach((fr, i) => {
+      const node = box.children[i];
+      const px = xa._offset + xa.c2p(fr.hx), py = ya._offset + ya.c2p(fr.hy);
+      const ok = !fr.hidden && Number.isFinite(px) && Number.isFinite(py);
+      node.style.display = ok ? "" : "none";
+      if (ok) items.push({ node, x: px + 0.6 * size, y: py - 0.6 * size, w: node.offsetWidth || size * 0.6 * this.runs[i].label.length });
+    });
+    items.sort((a, b) => a.y - b.y);
+    const lineH = 1.15 * size, placed = [];
+    for (const it of items) {
+      for (const p of placed) if (Math.abs(it.x - p.x) < Math.max(it.w, p.w) && it.y < p.y + lineH) it.y = p.y + lineH;
+      placed.push(it);
+    }
+    const W = fl.width, H = fl.height;
+    for (const it of items) {
+      const x = Math.min(Math.max(0, it.x), W - it.w - 4), y = Math.min(Math.max(0, it.y - lineH / 2), H - lineH);
+      it.node.style.transform = `translate(${x.toFixed(0)}px, ${y.toFixed(0)}px)`;
     }
   }
 
@@ -687,6 +827,7 @@ class Player {
     (REG.lastStep ||= new Map()).set(this.hooks.key, t);
     this.frame = this.computeFrame(t);
     this.paintMap();
+    this.paintNames();
     this.paintLoss();
     this.paintScale();
     this.updateLegend();
@@ -865,15 +1006,16 @@ class Player {
 
   paintScale() {
     const F = this.frame;
-    const key = `${this.showArrows && F.segs.length}|${F.scale}`;
+    const key = `${this.showArrows && F.segs.length}|${F.scale}|${this.dark}`;
+    const AC = Player.arrowColors(this.dark);
     if (key === this.scaleKey) return;
     this.scaleKey = key;
     this.scaleEl.replaceChildren();
     if (this.showArrows && F.segs.length) {
       this.scaleEl.append(
-        el("span", { class: "ovp-key", style: "--c:#111" }, "−γ_t∇f"),
-        el("span", { class: "ovp-key", style: "--c:#d10000" }, "Δθ_t"),
-        this.runs.some((r) => r.momentum) ? el("span", { class: "ovp-key ovp-dot", style: "--c:#0a7d00" }, this.tx("momentum_key")) : null,
+        el("span", { class: "ovp-key", style: `--c:${AC[0]}` }, "−γ_t∇f"),
+        el("span", { class: "ovp-key", style: `--c:${AC[1]}` }, "Δθ_t"),
+        this.runs.some((r) => r.momentum) ? el("span", { class: "ovp-key ovp-dot", style: `--c:${AC[2]}` }, this.tx("momentum_key")) : null,
         el("span", { class: "ovp-scalev", text: F.scale === 1 ? this.tx("scale_1") : this.tx("scale", { scale: fmt(F.scale) }) }));
     }
     this.scaleEl.dataset.scale = String(F.scale);
@@ -1285,6 +1427,25 @@ function playerFor(root, key, hooks) {
   return p;
 }
 
+// A presenter's clicker sends PageDown / PageUp: in present mode they page through the deck of
+// scenes (the page's `page` trigger), wherever the focus is, except in a text field.
+if (typeof document !== "undefined" && !REG.deckKeys) {
+  REG.deckKeys = true;
+  document.addEventListener("keydown", (e) => {
+    if ((e.key !== "PageDown" && e.key !== "PageUp") || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.target.closest?.("textarea, select, [contenteditable='true'], input:not([type=range]):not([type=checkbox])")) return;
+    for (const p of REG.players.values()) {
+      if (p.present && p.hooks.page && p.root.isConnected) {
+        e.preventDefault();
+        e.stopPropagation();
+        p.pause();
+        p.hooks.page(e.key === "PageDown" ? 1 : -1);
+        return;
+      }
+    }
+  }, true);
+}
+
 // Streamlit components v2: called on mount and whenever the data changes.
 export default function (component) {
   const { data, parentElement, setStateValue, setTriggerValue, key } = component;
@@ -1308,6 +1469,7 @@ export default function (component) {
     click: (xy) => setTriggerValue("start", xy),
     scrub: (v) => setTriggerValue("scrub", v),
     revealed: (b) => setStateValue("revealed", b),
+    page: (d) => setTriggerValue("page", d),
   });
   player.update(data);
   return () => { player.pause(); };
