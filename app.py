@@ -495,7 +495,7 @@ if tabs[3].open:
         # already holds, in the page's language and theme, at the player's step (the last one
         # until it reports one)
         slide_step = scn.steps if player_step is None else player_step
-        slide_args = dict(theme=st.context.theme.type or "light", title=surface_title(scn.surface),
+        slide_args = dict(theme=PAGE_THEME, title=surface_title(scn.surface),
                           lang=lang, labels={r["key"]: r["label"] for r in race_scene["runs"]})
         slide_field = _field(scn)
         st.markdown("#### " + t("Slides"))

@@ -320,3 +320,30 @@ def test_runs_that_end_at_their_start_and_a_typed_surface_still_make_slides():
     assert gif.n_frames == 51
     slide = slides.prepare(s, tr, field)
     assert slide.title == "Your own f(x, y)" and slide.formula == "f(x, y) = log(x) + y²"
+
+
+@pytest.mark.usefixtures("fresh_caches")
+def test_the_slide_follows_the_pages_theme(monkeypatch):
+    """A page shown dark (the browser's theme, as st.context reports it) makes a dark slide."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import APP
+
+    made = {}
+    real = MediaFileManager.add_deferred
+
+    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kw):
+        made[file_name] = data_callable
+        return real(self, data_callable, mimetype, coordinates, file_name=file_name, **kw)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    monkeypatch.setattr(style, "theme_of", lambda kind: "dark")     # AppTest reports no theme
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["opt"] = "adam"
+    at.query_params["steps"] = "30"
+    at.session_state["tab"] = ":material/download: Export"
+    at.run()
+    assert not at.exception
+    im = np.asarray(Image.open(io.BytesIO(made["optimizer-race-step-30.png"]())).convert("L"))
+    assert np.median(im) < 60
