@@ -163,6 +163,11 @@ def _scrub_rows(new: dict) -> list[Row]:
                      "work per member; no server round trip")]
 
 
+# the player's loading milestones (performance marks set by player.js), ms after navigation
+_MARKS = """() => Object.fromEntries(performance.getEntriesByType('mark')
+    .filter((m) => m.name.startsWith('ovp:')).map((m) => [m.name.slice(4), Math.round(m.startTime)]))"""
+
+
 def _is_player_page(app: Path) -> bool:
     return (app.parent / "optviz" / "player" / "frontend" / "player.js").exists()
 
@@ -189,6 +194,8 @@ def _measure(browser, apps: dict[str, Path]) -> dict[str, dict]:
             for k in apps:
                 ctx, page, t = _open(browser, servers[k].url, drawn[k])
                 out[k]["warm"].append(t)
+                if not old[k]:
+                    out[k]["marks"] = page.evaluate(_MARKS)
                 ctx.close()
             ctx, page, t = _open(browser, floor.url, OLD_DRAWN)
             out["floor"]["warm"].append(t)
@@ -266,7 +273,9 @@ def run_all(before: Path | None = None) -> list[Row]:
                  ("\nbefore: " + each(ref["warm"], lambda x: f"{x:.2f}", "s") if ref else "") +
                  "\n(each load a new browser context: nothing cached)" +
                  f"\nfloor: a trivial one-chart Streamlit page, loaded in turn with these: "
-                 + each(floor["warm"], lambda x: f"{x:.2f}", "s")),
+                 + each(floor["warm"], lambda x: f"{x:.2f}", "s")
+                 + ("\nplayer milestones, last warm load (ms after navigation): " + ", ".join(
+                     f"{k} {v}" for k, v in new["marks"].items()) if new.get("marks") else "")),
         Row("first load to a drawn race, fresh server", f"{new['fresh']:.2f} s", refs["fresh"],
             f"{new['fresh'] / ref['fresh']:.2f}×" if ref else "", "≤ 3.5 s", new["fresh"] <= 3.5),
         Row("server CPU per rerun (one notch)", f"{new['cpu'] * 1e3:.0f} ms", refs["cpu"],
