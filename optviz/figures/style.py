@@ -255,7 +255,9 @@ _PRESENT_CSS = """
   header[data-testid="stHeader"], header[data-testid="stHeader"] div { background: transparent;
     pointer-events: none !important; }
   header[data-testid="stHeader"] :is(button, a, [role="button"]) { pointer-events: auto !important; }
-  @media (min-width: 901px) { .block-container { padding-left: 3.6rem; padding-right: 3.2rem; } }
+  /* only the heading row keeps clear of the header's corner buttons; the race uses the width */
+  @media (min-width: 901px) { .block-container { padding-left: 1rem; padding-right: 1rem; }
+    .st-key-present_head { padding-left: 2.6rem; padding-right: 2.4rem; } }
   @media (max-width: 900px) { .block-container { padding: 3.2rem 0.6rem 1rem 0.6rem; } }
   /* a phone: projector sizes would not fit; the formula scrolls sideways rather than being cut */
   @media (max-width: 640px) {

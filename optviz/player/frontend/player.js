@@ -1052,8 +1052,9 @@ class Player {
       const v = r.f[k];
       const node = this.legendVals[i];
       if (!node) return;
+      // present: the number alone (the loss curve beside it is titled f − f*), two runs a row
       node.textContent = this.veiled ? "?" : dead ? this.tx("diverged_at", { k: r.diverged_at }) :
-        `${this.scene.f_star ? "f−f*" : "f"} = ${fmtLoss(v)}`;
+        this.present ? fmtLoss(v) : `${this.scene.f_star ? "f−f*" : "f"} = ${fmtLoss(v)}`;
       node.dataset.value = String(v);
       node.dataset.step = String(k);
     });
