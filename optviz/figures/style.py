@@ -259,14 +259,6 @@ _PRESENT_CSS = """
   @media (min-width: 901px) { .block-container { padding-left: 1rem; padding-right: 1rem; }
     .st-key-present_head { padding-left: 2.6rem; padding-right: 2.4rem; } }
   @media (max-width: 900px) { .block-container { padding: 3.2rem 0.6rem 1rem 0.6rem; } }
-  /* a phone: projector sizes would not fit; the formula scrolls sideways rather than being cut */
-  @media (max-width: 640px) {
-    html, body, [class*="css"] { font-size: 16px; }
-    .katex { font-size: 20px !important; }
-    [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
-    [data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"] p, input, button p,
-    [data-testid="stExpander"] summary p { font-size: 16px !important; }
-  }
   .katex-display { overflow-x: auto; overflow-y: hidden; }
   h1, h2 { font-size: 1.6rem !important; padding: 0 !important; margin: 0 !important; }
   /* KaTeX's exponents are 0.7 of its size: 29 px keeps them at 20 px */
@@ -276,6 +268,14 @@ _PRESENT_CSS = """
   [data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"] p, input, button p,
   [data-testid="stExpander"] summary p { font-size: 22px !important; }
   [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
+  /* a phone (last: it overrides the projector sizes above); the formula scrolls sideways */
+  @media (max-width: 640px) {
+    html, body, [class*="css"] { font-size: 16px; }
+    .katex { font-size: 20px !important; }
+    [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
+    [data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"] p, input, button p,
+    [data-testid="stExpander"] summary p { font-size: 16px !important; }
+  }
 </style>
 """
 

@@ -302,10 +302,13 @@ class Player {
   // under 900 px (a tablet or a phone) the map takes the whole width and the rest goes below it
   get narrow() { return (this.root.clientWidth || 800) < 900; }
 
+  // a phone or a tablet: the y tick labels go inside the map, so the map gets the screen's width
+  get small() { return this.narrow; }
+
   margins() {
-    const small = this.root.clientWidth < 560;
-    return this.present ? { l: small ? 44 : 62, r: small ? 4 : 8, t: 6, b: small ? 44 : 50 }
-                        : { l: small ? 40 : 50, r: small ? 4 : 10, t: 10, b: 40 };
+    const small = this.small;
+    return this.present ? { l: small ? 6 : 62, r: small ? 6 : 8, t: 6, b: small ? 44 : 50 }
+                        : { l: small ? 6 : 50, r: small ? 6 : 10, t: 10, b: 40 };
   }
 
   mapHeight() {
@@ -566,12 +569,13 @@ class Player {
       height: mapH, margin, font, showlegend: false,
       paper_bgcolor: paper, plot_bgcolor: paper, hovermode: "closest", dragmode: "zoom",
       xaxis: { range: prev ? prev.x : [xa, xb], constrain: "domain", showgrid: false,
-               zeroline: false, title: { text: "x", standoff: 4 }, tickfont: { size: st.tick },
+               zeroline: false, title: { text: this.small ? "" : "x", standoff: 4 }, tickfont: { size: st.tick },
                mirror: true, showline: true, linecolor: axisLine, ticks: "outside" },
       yaxis: { range: prev ? prev.y : [ya, yb], scaleanchor: "x", scaleratio: 1, constrain: "domain",
-               showgrid: false, zeroline: false, title: { text: "y", standoff: 4 },
+               showgrid: false, zeroline: false, title: { text: this.small ? "" : "y", standoff: 4 },
                tickfont: { size: st.tick }, mirror: true, showline: true, linecolor: axisLine,
-               ticks: "outside" },
+               ticks: this.small ? "" : "outside",       // an inside tick mark would read as a minus
+               ticklabelposition: this.small ? "inside" : "outside" },
       images: [{ source: bg.url, xref: "x", yref: "y", x: xa, y: yb, sizex: xb - xa, sizey: yb - ya,
                  sizing: "stretch", layer: "below", xanchor: "left", yanchor: "top" }],
     };
