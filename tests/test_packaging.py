@@ -96,7 +96,8 @@ def test_page_script_and_settings_in_the_package_are_the_checkouts():
             == (ROOT / ".streamlit" / "config.toml").read_text())
     cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert cfg["server"]["fileWatcherType"] == "none" and cfg["runner"]["magicEnabled"] is False
-    assert cfg["client"]["toolbarMode"] == "viewer" and cfg["theme"]["primaryColor"]
+    assert cfg["client"]["toolbarMode"] == "viewer"
+    assert cfg["theme"]["light"]["primaryColor"] and cfg["theme"]["dark"]["backgroundColor"]
 
 
 def test_description_for_an_index():
