@@ -291,11 +291,19 @@ class Player {
     r.dataset.view = this.present ? "present" : "explore";
     r.dataset.theme = this.dark ? "dark" : "light";
     // present: the controls sit in the side column above the loss curve, the arrows' key below it
-    if (this.present) {
-      this.side.replaceChildren(this.legendEl, this.controls, this.lossEl, this.scaleEl);
-    } else {
-      this.side.replaceChildren(this.legendEl, this.scaleEl, this.lossEl);
+    // the predict panel and the noise fan's key, once made, keep their places
+    const scale = [this.scaleEl, this.fanEl].filter(Boolean), first = [this.predictEl].filter(Boolean);
+    const want = this.present ? [...first, this.legendEl, this.controls, this.lossEl, ...scale]
+                              : [...first, this.legendEl, ...scale, this.lossEl];
+    // moving a focused element blurs it: move only what is out of place, then give the focus back
+    // (else every rerun, e.g. the step reported on a pause, would end the keyboard's stepping)
+    const active = document.activeElement, kids = this.side.children;
+    if (want.length !== kids.length || want.some((e, i) => kids[i] !== e)) this.side.replaceChildren(...want);
+    if (!this.present && this.controls.nextSibling !== this.inspector) {
       this.root.insertBefore(this.controls, this.inspector);
+    }
+    if (active && active !== document.activeElement && this.root.contains(active)) {
+      active.focus({ preventScroll: true });
     }
   }
 
@@ -987,10 +995,9 @@ class Player {
     if (p) Object.assign(p.dataset, { gx: String(used[0]), gy: String(used[1]), x: String(bx),
                                       y: String(by), step: String(fan.step), run: this.focus,
                                       draws: String(fr.draws.length), scale: String(sc) });
-    if (!this.fanEl) {
-      this.fanEl = el("div", { class: "ovp-scale ovp-fan", "data-testid": "player-noise-fan" });
-      this.scaleEl.after(this.fanEl);
-    }
+    this.fanEl ||= el("div", { class: "ovp-scale ovp-fan", "data-testid": "player-noise-fan" });
+    // after the arrows' scale, again after a layout change re-filled the side column without it
+    if (this.fanEl.previousSibling !== this.scaleEl) this.scaleEl.after(this.fanEl);
     this.fanEl.hidden = false;
     this.fanEl.replaceChildren(el("span", { class: "ovp-key", style: `--c:${run.color}` },
                                   this.tx("fan_key", { k: fr.draws.length })));
