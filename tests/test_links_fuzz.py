@@ -96,4 +96,7 @@ def _check_page(q):
     if opts is None or (opts if isinstance(opts, list) else [opts]) != [""]:
         # the race is drawn unless the link deliberately selects no optimizer at all
         player = [e for e in at.get("bidi_component") if e.proto.WhichOneof("data") == "json"]
-        assert player or any("Pick at least one" in i.value for i in at.info)
+        # or, for a long race on a busy machine, the budget's refusal with its offer (issue 14)
+        refused = any("too big for this server" in w.value for w in at.warning) and \
+            any(b.label.startswith("Run it with") for b in at.button)
+        assert player or refused or any("Pick at least one" in i.value for i in at.info)
