@@ -2,17 +2,15 @@
 apps append, and a typed expression whose `+` arrived as a space (form encoding)."""
 from __future__ import annotations
 
-import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from streamlit.testing.v1 import AppTest
 
 from optviz.model import presets
 from optviz.model.scenario import DEFAULT_EXPR, Repaired, parse_query, to_query
 
-from conftest import APP
+from test_app import page, race
 from test_links_fuzz import queries
 
 TRACKING = {"utm_source": "whatsapp", "utm_medium": "social", "utm_campaign": "lecture-3",
@@ -74,23 +72,13 @@ def test_a_space_form_that_parses_is_kept_and_a_broken_one_gets_the_hint():
 pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
-def _page(query: dict) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def _legend(at) -> list[str]:
-    (el,) = [e for e in at.get("bidi_component") if e.proto.WhichOneof("data") == "json"]
-    return [r["label"] for r in json.loads(el.proto.json)["runs"]]
+    return [r["label"] for r in race(at)["runs"]]
 
 
 def test_the_page_from_a_preset_name_alone_shows_the_preset_and_keeps_the_link_short():
     p = presets.get_preset("adam-bias-correction")
-    at = _page({"preset": p.name, **TRACKING})
+    at = page({"preset": p.name, **TRACKING})
     assert not at.warning and not at.error
     assert _legend(at) == list(parse_query({"preset": p.name})[0].label(r.key)
                                for r in parse_query(p.query)[0].runs)
@@ -105,9 +93,9 @@ def test_the_page_from_a_preset_name_alone_shows_the_preset_and_keeps_the_link_s
 
 
 def test_the_page_mends_a_plus_sent_as_a_space_with_a_note_not_a_warning():
-    at = _page({"surface": "custom", "expr": "x**2 y**2"})
+    at = page({"surface": "custom", "expr": "x**2 y**2"})
     assert not at.warning
     assert any("%2B" in i.value for i in at.info)
     assert at.text_input(key="expr").value == "x**2 + y**2"
-    at = _page({"surface": "custom", "expr": "x**2 (y"})
+    at = page({"surface": "custom", "expr": "x**2 (y"})
     assert "%2B" in "\n".join(w.value for w in at.warning)

@@ -248,15 +248,10 @@ def test_the_torch_script_follows_the_pages_paths(name, chaotic, tmp_path):
 
 
 # ----------------------------------------------------------------------------- the Export tab
-@pytest.mark.usefixtures("fresh_caches")
-def test_the_export_tab_offers_the_slides_and_the_code(monkeypatch):
-    """AppTest: the buttons are there, and what each generates on click (Streamlit's deferred
-    downloads: the callables are caught as the page registers them) is a slide or a script."""
+def _catch_downloads(monkeypatch) -> dict:
+    """file name → the callable of each deferred download the page registers (Streamlit makes the
+    data only on click; the test calls it)."""
     from streamlit.runtime.media_file_manager import MediaFileManager
-    from streamlit.testing.v1 import AppTest
-
-    from conftest import APP
-
     made = {}
     real = MediaFileManager.add_deferred
 
@@ -265,6 +260,17 @@ def test_the_export_tab_offers_the_slides_and_the_code(monkeypatch):
         return real(self, data_callable, mimetype, coordinates, file_name=file_name, **kw)
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return made
+
+@pytest.mark.usefixtures("fresh_caches")
+def test_the_export_tab_offers_the_slides_and_the_code(monkeypatch):
+    """AppTest: the buttons are there, and what each generates on click (Streamlit's deferred
+    downloads: the callables are caught as the page registers them) is a slide or a script."""
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import APP
+
+    made = _catch_downloads(monkeypatch)
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["opt"] = ["adam", "adam_nobc"]
     at.query_params["steps"] = "80"
@@ -325,19 +331,11 @@ def test_runs_that_end_at_their_start_and_a_typed_surface_still_make_slides():
 @pytest.mark.usefixtures("fresh_caches")
 def test_the_slide_follows_the_pages_theme(monkeypatch):
     """A page shown dark (the browser's theme, as st.context reports it) makes a dark slide."""
-    from streamlit.runtime.media_file_manager import MediaFileManager
     from streamlit.testing.v1 import AppTest
 
     from conftest import APP
 
-    made = {}
-    real = MediaFileManager.add_deferred
-
-    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kw):
-        made[file_name] = data_callable
-        return real(self, data_callable, mimetype, coordinates, file_name=file_name, **kw)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    made = _catch_downloads(monkeypatch)
     monkeypatch.setattr(style, "theme_of", lambda kind: "dark")     # AppTest reports no theme
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["opt"] = "adam"
