@@ -23,7 +23,8 @@ from optviz.model.scenario import (CUSTOM, MAX_RUNS, SEED, STEPS, Repaired, buil
                                    start_specs, surface_specs, to_query)
 from optviz.page import controls, guard, present, state, sweep, tune
 from optviz.page.panels import render_panel
-from optviz.page.text import md_escape, range_text, surface_title, symbol_text
+from optviz.page.text import (md_escape, panel_suffix_css, range_text, surface_title,
+                             symbol_text)
 from optviz.page import player
 from optviz.player import export as player_export
 from optviz.player.build import fan_for, scene_for
@@ -87,21 +88,22 @@ def surface_spec(key: str, _s, lang: str, theme: str = "light") -> dict:
 
 # ------------------------------------------------------------------------------ the controls
 def control(h, key: str, label: str | None = None) -> None:
-    """One registry parameter as a widget whose state key is its URL name."""
+    """One registry parameter as a widget whose state key is its URL name. Its value outlives the
+    widget (persist_state): a closed panel draws none of its widgets."""
     if label is None:
         sym = symbol_text(h.symbol)
         label = f"{sym} · {h.name}" if sym and sym != h.name else h.name
     helptext = t("{help}. Valid: {range}.", help=t(h.help), range=range_text(h)) if h.help else None
     if h.kind == "bool":
-        st.toggle(label, key=key, help=helptext)
+        st.toggle(label, key=key, help=helptext, persist_state="session")
     elif h.kind == "choice":
-        st.selectbox(label, list(h.choices), key=key, help=helptext)
+        st.selectbox(label, list(h.choices), key=key, help=helptext, persist_state="session")
     elif controls.uses_slider(h):
         st.select_slider(label, options=controls.options(h, S.get(key)), key=key,
-                         format_func=fmt_number, help=helptext)
+                         format_func=fmt_number, help=helptext, persist_state="session")
     else:
         st.number_input(label, min_value=int(h.lo), max_value=int(h.hi), step=1, key=key,
-                        help=helptext)
+                        help=helptext, persist_state="session")
 
 
 def surface_controls() -> None:
@@ -120,9 +122,12 @@ def surface_controls() -> None:
     own = [h for h in surface_specs(name) if h.name not in {p.name for p in surfaces.ORACLE_PARAMS}]
     for h in own:
         control(h, h.name)
-    with st.expander(t("Gradient oracle: noise, dropout, sparsity, scale")):
-        for h in surfaces.ORACLE_PARAMS:
-            control(h, h.name)
+    oracle = st.expander(t("Gradient oracle: noise, dropout, sparsity, scale"), key="_panel_oracle",
+                         on_change="rerun")
+    if oracle.open:
+        with oracle:
+            for h in surfaces.ORACLE_PARAMS:
+                control(h, h.name)
 
 
 def optimizer_controls(problems: dict) -> None:
@@ -133,14 +138,19 @@ def optimizer_controls(problems: dict) -> None:
                    max_selections=MAX_RUNS, placeholder=t("Choose optimizers"),
                    help=t("Each selected optimizer races from the same start. 'Duplicate for A/B' "
                           "in its panel adds a second copy with its own settings."))
+    # each header shows its run's γ, from a style rule: a stateful expander's identity includes its
+    # label, so a label that changed with γ would close the panel at every notch
+    st.html(panel_suffix_css({f"_panel_opt_{k}": f" · γ = {fmt_number(S.get(f'{k}.lr'))}"
+                              for k in S["opt"] if S.get(f"{k}.lr") is not None}))
     for key in S["opt"]:
         spec = optimizers.spec(key.split("-")[0])
-        lr = S.get(f"{key}.lr")
-        # keyed: the label shows γ, and a new label without a key is a new (collapsed) expander.
-        # Its widgets are drawn even while closed: drawn lazily, a slider moved right after
-        # opening the panel can be lost under load (its rerun remounts the widgets).
-        with st.expander(f"{run_label(instance_label(key))} · γ = {fmt_number(lr) if lr is not None else '—'}",
-                         key=f"_panel_opt_{key}"):
+        # Only an open panel draws its widgets (opening one reruns): ~8 widgets per optimizer
+        # were most of every rerun's elements, on the server and in the browser alike.
+        panel = st.expander(run_label(instance_label(key)), key=f"_panel_opt_{key}",
+                            on_change="rerun", expanded=key in problems)
+        if not panel.open:
+            continue
+        with panel:
             st.caption(t(spec.description))
             decay_note = rules.weight_decay_note(spec.name, S.get(f"{key}.decay", "lr"))
             for h in spec.hparams:
@@ -545,16 +555,17 @@ if tabs[3].open:
 
 if tabs[4].open:
     with tabs[4]:
+        # a card per preset: its question, and what to look for once it is loaded (three
+        # elements a card: the gallery is the landing tab, drawn again at every rerun)
         for p in presets.all_presets():
-            with st.container(border=True):
-                st.markdown(f"**{t(p.title)}**" + (f" · *{t(p.source)}*" if p.source else ""))
-                st.markdown(t(p.what_to_look_for))
-                a, b = st.columns([1, 5], vertical_alignment="center")
-                a.button(t("Load"), key=f"_preset_{p.name}", on_click=load_preset, args=(p.name,),
-                         icon=":material/play_arrow:", type="primary")
+            with st.container(border=True, horizontal=True, vertical_alignment="center"):
                 url = presets.preset_url(p) + (f"&lang={scn.lang}" if scn.lang else "")
-                b.markdown(t("[Open as a link]({url}) · makes its point in {panel}", url=url,
-                             panel=t(presets.panel_label(p.panel))))
+                st.markdown(f"**{t(p.title)}**" + (f" · *{t(p.source)}*" if p.source else "")
+                            + (f"  \n{t(p.question)}" if p.question else "") + "  \n"
+                            + t("[Open as a link]({url}) · makes its point in {panel}", url=url,
+                                panel=t(presets.panel_label(p.panel))))
+                st.button(t("Load"), key=f"_preset_{p.name}", on_click=load_preset, args=(p.name,),
+                          icon=":material/play_arrow:", type="primary", width="content")
 
 if tabs[5].open:
     with tabs[5]:

@@ -91,8 +91,7 @@ class _Notcher:
         cdp.on("Network.webSocketFrameReceived",
                lambda e: self.received.append(len(e["response"]["payloadData"]) * (
                    3 / 4 if e["response"].get("opcode") == 2 else 1)))
-        panel = page.locator("[data-testid='stSidebar'] [data-testid='stExpander']").filter(
-            has=page.locator("summary", has_text="Adam · γ")).first
+        panel = page.locator("[data-testid='stSidebar'] .st-key-_panel_opt_adam")
         panel.locator("summary").first.click()
         self.lr = panel.get_by_role("slider", name=re.compile(r"\blr$"))
         self.lr.wait_for(state="visible")

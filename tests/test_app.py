@@ -56,13 +56,22 @@ def warnings(at: AppTest) -> str:
     return raw_warnings(at).replace("\\", "")
 
 
-def widget(at: AppTest, key: str):
+def open_panel(at: AppTest, key: str) -> AppTest:
+    """Opens the sidebar panel holding control `key` (an optimizer's `adam.lr`, or an oracle
+    parameter such as `noise`), as a click on its header does: a closed panel draws no widgets."""
+    at.session_state[f"_panel_opt_{key.split('.')[0]}" if "." in key else "_panel_oracle"] = True
+    return at.run()
+
+
+def widget(at: AppTest, key: str, opened: bool = False):
     for kind in ("select_slider", "toggle", "selectbox", "number_input", "text_input", "multiselect",
                  "radio"):
         try:
             return getattr(at, kind)(key=key)
         except KeyError:
             continue
+    if not opened:
+        return widget(open_panel(at, key), key, opened=True)
     raise KeyError(key)
 
 
@@ -228,12 +237,12 @@ def test_no_optimizer_selected_is_a_message_not_an_error():
 def test_changing_a_control_rewrites_the_url_and_the_race():
     at = page()
     before = race(at)
-    at.select_slider(key="adam.lr").set_value(0.05).run()
+    widget(at, "adam.lr").set_value(0.05).run()
     assert at.query_params == {"v": "1", "adam.lr": "0.05"}
     after = race(at)
     rec = {r["key"]: r["record"] for r in before["runs"]}
     assert [r["key"] for r in after["runs"] if r["record"] != rec[r["key"]]] == ["adam"]
-    at.select_slider(key="adam.lr").set_value(0.02).run()
+    widget(at, "adam.lr").set_value(0.02).run()
     assert at.query_params == {"v": "1"}                          # back at the default: left out
 
 
@@ -247,13 +256,17 @@ def test_a_panel_keeps_its_identity_when_its_label_changes():
     panel, key = f"_panel_opt_{run}", f"{run}.lr"
     assert panel in ids and f"_panel_preset_{p.name}_explore" in ids
     h = next(h for h in optimizers.spec(run.split("-")[0]).hparams if h.name == "lr")
-    at.select_slider(key=key).set_value(non_default(h, at.select_slider(key=key).value)).run()
+    widget(at, key).set_value(non_default(h, widget(at, key).value)).run()
     labels = {e.key: e.label for e in at.expander if e.key}
-    assert fmt_number(at.select_slider(key=key).value) in labels[panel]
+    # the optimizer panel's header shows the new γ (a style rule appends it to the fixed label)
+    header = f".st-key-{panel} summary [data-testid='stMarkdownContainer'] p::after {{ content: " \
+             f"\" · γ = {fmt_number(widget(at, key).value)}\"; }}"
+    assert any(header in e.proto.body for e in at.get("html"))
     assert "changed since it was loaded" in labels[f"_panel_preset_{p.name}_explore"]
-    assert {e.key: e._block_id for e in at.expander if e.key} == ids
+    assert at.session_state[panel] is True
+    widget(at, key).set_value(non_default(h, widget(at, key).value)).run()
+    assert {e.key: e._block_id for e in at.expander if e.key} == ids       # still open
     assert not any(k.startswith("_panel") for k in at.query_params)
-    assert not any(k.startswith("_panel") for k in at.session_state)
 
 
 def test_changing_the_surface_moves_untouched_defaults_only():
@@ -261,16 +274,16 @@ def test_changing_the_surface_moves_untouched_defaults_only():
     at.selectbox(key="surface").set_value("quadratic").run()
     q = surfaces.get("quadratic")
     assert at.query_params == {"v": "1", "surface": "quadratic", "adam.lr": "0.005"}
-    assert at.select_slider(key="sgd.lr").value == lr_hints(q)["sgd"]
+    assert widget(at, "sgd.lr").value == lr_hints(q)["sgd"]
     assert (at.number_input(key="x0").value, at.number_input(key="y0").value) == q.start
 
 
 def test_duplicate_for_ab_adds_a_second_copy_with_the_same_settings():
     at = page({"opt": ["adam"], "adam.beta2": "0.99", "steps": "50"})
-    at.button(key="_dup_adam").click().run()
+    open_panel(at, "adam.lr").button(key="_dup_adam").click().run()
     assert at.query_params["opt"] == ["adam", "adam-2"]
     assert at.query_params["adam-2.beta2"] == "0.99"
-    at.select_slider(key="adam-2.beta1").set_value(0.5).run()
+    widget(at, "adam-2.beta1").set_value(0.5).run()
     assert legend(at) == ["Adam · β₁ = 0.9", "Adam B · β₁ = 0.5"]      # what differs
     assert at.query_params["adam-2.beta1"] == "0.5" and "adam.beta1" not in at.query_params
 
@@ -285,7 +298,7 @@ def test_a_typing_error_in_the_expression_is_shown_inline_and_the_last_good_one_
 
 def test_conflicting_settings_leave_that_run_out_with_a_reason():
     at = page({"opt": ["sgd", "adam"], "steps": "20"})
-    at.toggle(key="sgd.nesterov").set_value(True).run()
+    widget(at, "sgd.nesterov").set_value(True).run()
     assert not at.exception
     assert any("nesterov" in e.value for e in at.error)
     assert [n.split(" · ")[0] for n in legend(at)] == ["Adam"]
@@ -319,7 +332,7 @@ def test_report_median_rerun_after_one_hyperparameter_change():
               if 1e-4 <= v <= 0.5 and v != 0.02][:11]
     times = []
     for v in values:
-        at.select_slider(key="adam.lr").set_value(v)
+        widget(at, "adam.lr").set_value(v)
         t = time.perf_counter()
         at.run()
         times.append(time.perf_counter() - t)

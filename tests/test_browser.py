@@ -220,9 +220,16 @@ def test_a_preset_name_alone_shows_the_preset_race_and_keeps_the_link_short(serv
     page.close()
 
 
-def sidebar_expander(page, title_part: str):
-    return page.locator("[data-testid='stSidebar'] [data-testid='stExpander']").filter(
-        has=page.locator("summary", has_text=title_part)).first
+def sidebar_expander(page, run_key: str):
+    """An optimizer's panel in the sidebar, by its run's key (adam, adam-2, …)."""
+    return page.locator(f"[data-testid='stSidebar'] .st-key-_panel_opt_{run_key}")
+
+
+def panel_header(panel) -> str:
+    """A panel's header as a person reads it: the run's label and the γ a style rule appends."""
+    return panel.locator("summary p").first.evaluate(
+        "e => { const c = getComputedStyle(e, '::after').content;"
+        " return e.textContent + (c.startsWith('\"') ? JSON.parse(c) : ''); }")
 
 
 def test_an_optimizer_panel_stays_open_when_its_learning_rate_changes(server, browser, shots):
@@ -232,7 +239,8 @@ def test_an_optimizer_panel_stays_open_when_its_learning_rate_changes(server, br
     from optviz.model.fmt import fmt_number
 
     page = open_page(browser, server)
-    panel = sidebar_expander(page, "Adam · γ")
+    panel = sidebar_expander(page, "adam")
+    assert panel_header(panel) == "Adam · γ = 0.02"
     panel.locator("summary").first.click()
     lr = panel.get_by_role("slider", name=re.compile(r"\blr$"))
     lr.wait_for(state="visible")
@@ -241,8 +249,11 @@ def test_an_optimizer_panel_stays_open_when_its_learning_rate_changes(server, br
     page.wait_for_url("**adam.lr=**", timeout=30_000)
     settle(page)
     new = fmt_number(float(parse_qs(urlparse(page.url).query)["adam.lr"][0]))
-    panel = sidebar_expander(page, f"Adam · γ = {new}")          # the label follows the value …
-    panel.wait_for(timeout=10_000)
+    page.wait_for_function("(want) => { const e = document.querySelector("
+                           "'[data-testid=stSidebar] .st-key-_panel_opt_adam summary p');"
+                           " return getComputedStyle(e, '::after').content.includes(want); }",
+                           arg=f"γ = {new}", timeout=10_000)
+    assert panel_header(panel) == f"Adam · γ = {new}"                # the header follows the value …
     time.sleep(0.3)                                                  # (any collapse would animate)
     page.screenshot(path=str(shots / "panel-open.png"))
     assert panel.locator("details").first.get_attribute("open") is not None    # … and stays open

@@ -248,6 +248,11 @@ def _page(query: dict, tab: str | None = None):
     at = AppTest.from_file(APP, default_timeout=90)
     for k, v in query.items():
         at.query_params[k] = v
+    # every sidebar panel open: a closed one draws none of its texts
+    opts = query.get("opt", [])
+    for key in ([opts] if isinstance(opts, str) else opts):
+        at.session_state[f"_panel_opt_{key}"] = True
+    at.session_state["_panel_oracle"] = True
     at.run()
     if tab is not None:
         at.session_state["tab"] = tab

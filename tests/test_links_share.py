@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from optviz.model import presets
 from optviz.model.scenario import DEFAULT_EXPR, Repaired, parse_query, to_query
 
-from test_app import page, race
+from test_app import page, race, widget
 from test_links_fuzz import queries
 
 TRACKING = {"utm_source": "whatsapp", "utm_medium": "social", "utm_campaign": "lecture-3",
@@ -87,7 +87,7 @@ def test_the_page_from_a_preset_name_alone_shows_the_preset_and_keeps_the_link_s
     assert {k: at.query_params[k] for k in at.query_params if k not in TRACKING} == {"preset": p.name}
     at.run()                                              # a rerun does not lengthen it either
     assert [k for k in at.query_params if k not in TRACKING] == ["preset"]
-    at.select_slider(key="adam.beta1").set_value(0.5).run()      # a control changes: the full link
+    widget(at, "adam.beta1").set_value(0.5).run()      # a control changes: the full link
     assert at.query_params["adam.beta1"] == "0.5" and at.query_params["preset"] == p.name
     assert any("changed since it was loaded" in e.label for e in at.expander if p.title in e.label)
 

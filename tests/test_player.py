@@ -15,6 +15,7 @@ from optviz.player import record, scene
 from optviz.player.export import race_html
 
 from conftest import APP
+from test_app import widget
 
 
 def _info(name, **hp):
@@ -185,7 +186,7 @@ def test_the_page_mounts_the_player_with_every_record(app):
 
 def test_a_new_learning_rate_changes_one_record_only(app):
     sc0, _ = _player(app)
-    app.select_slider(key="adam.lr").set_value(0.005).run()
+    widget(app, "adam.lr").set_value(0.005).run()
     sc1, _ = _player(app)
     changed = [a["key"] for a, b in zip(sc0["runs"], sc1["runs"]) if a["record"] != b["record"]]
     assert changed == ["adam"]

@@ -43,6 +43,8 @@ def _page_script(block: str) -> str:
         for k, v in {"opt": ["signum", "adam"], "signum.beta": "0.95", "steps": "150",
                      "sweep.opt": "signum", "sweep.n": "8"}.items():
             at.query_params[k] = v
+        for key in ("signum", "adam"):                   # their panels open: their widgets drawn
+            at.session_state[f"_panel_opt_{key}"] = True
         at.run()
         def problems(at):
             return ([e.value for e in at.exception] + [w.value for w in at.warning]

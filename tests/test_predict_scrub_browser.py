@@ -18,7 +18,8 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-from test_browser import READY, browser, server, sync_playwright  # noqa: E402,F401
+from test_browser import (READY, browser, panel_header, server, sidebar_expander,  # noqa: E402,F401
+                          sync_playwright)
 
 PLAYER = ".ovp-root[data-ready='1']"
 OVP = "document.querySelector('.ovp-root').__ovp"
@@ -211,8 +212,7 @@ def test_scrub_moves_through_the_family_without_the_server_and_letting_go_sets_t
     settle(page)
     assert any(kind == "sent" for kind, _ in seen)
     assert float(parse_qs(urlsplit(page.url).query)["sgd.lr"][0]) == value
-    summary = page.locator("[data-testid='stSidebar'] summary").filter(has_text="SGD · γ").first
-    assert "γ = " in summary.inner_text()
+    assert panel_header(sidebar_expander(page, "sgd")).startswith("SGD · γ = ")
     race = page.evaluate(f"(() => {{ const r = {OVP}.runs.find((q) => q.key === 'sgd');"
                          f" return [r.x, r.y]; }})()")
     tr = optimizers.run(make_optimizer(parse_query({"steps": "500", "sgd.lr": repr(value)})[0].run("sgd")),

@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import APP
+from test_app import widget
 
 pytestmark = pytest.mark.usefixtures("fresh_caches")
 
@@ -35,7 +36,7 @@ def test_a_sweep_link_opens_the_sweep_and_keeps_its_settings():
     at.run()
     assert _sweep_keys(at)["sweep.n"] == "8"             # the URL follows the sweep's widgets
 
-    at.select_slider(key="adam.lr").set_value(0.05)
+    widget(at, "adam.lr").set_value(0.05)
     at.run()
     assert at.query_params["adam.lr"] == "0.05" and _sweep_keys(at)["sweep.n"] == "8"
     assert not at.exception and not at.warning

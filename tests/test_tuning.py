@@ -17,6 +17,7 @@ from optviz.model.scenario import default_scenario, parse_query, to_query
 from optviz.page import state
 
 from conftest import APP
+from test_app import widget
 
 
 def reference_best(name: str, hp: dict, rates, surface, starts, steps: int, seed: int, tol: float):
@@ -138,13 +139,13 @@ def test_the_button_tunes_the_race_and_the_legend_and_link_say_so():
     assert at.query_params["tuned"] == "1"
     for key, lr in want.items():
         assert float(at.query_params[f"{key}.lr"]) == lr
-        assert at.select_slider(key=f"{key}.lr").value == lr
+        assert widget(at, f"{key}.lr").value == lr
     (el,) = [e for e in at.get("bidi_component") if e.proto.WhichOneof("data") == "json"]
     labels = {r["key"]: r["label"] for r in json.loads(el.proto.json)["runs"]}
     assert labels["adam"] == f"Adam · γ tuned = {want['adam']:g}"
     info = "\n".join(i.value for i in at.info)
     assert "Equal gradient budget" in info and "1,001 gradient calls" in info
-    at.select_slider(key="adam.lr").set_value(0.05).run()
+    widget(at, "adam.lr").set_value(0.05).run()
     assert "tuned" not in at.query_params
     assert "Equal gradient budget" not in "\n".join(i.value for i in at.info)
 

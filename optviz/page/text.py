@@ -52,3 +52,15 @@ def symbol_text(latex: str) -> str:
     if not sub:
         return base
     return base + (sub.translate(_SUB) if sub.isdigit() else "_" + sub)
+
+
+def panel_suffix_css(suffixes: dict[str, str]) -> str:
+    """A style element appending text to keyed expanders' headers, {expander key: text}. The
+    text is ours (numbers and symbols); quotes and backslashes are escaped all the same."""
+    def css_string(text: str) -> str:
+        return '"' + "".join(c if c.isalnum() or c in " ·=.−-+γ" else f"\\{ord(c):x} "
+                             for c in text) + '"'
+    rules = "".join(f".st-key-{re.sub(r'[^A-Za-z0-9_-]', '', k)} summary "
+                    f"[data-testid='stMarkdownContainer'] p::after {{ content: {css_string(v)}; }}"
+                    for k, v in suffixes.items())
+    return f"<style>{rules}</style>"
