@@ -499,7 +499,7 @@ if tabs[3].open:
                                                            lang=lang),
                            file_name="optimizer-race.html", mime="text/html", width="stretch",
                            icon=":material/movie:",
-                           help=t("The same player in a single ~6 MB file with plotly.js inside: put "
+                           help=t("The same player in a single ~2 MB file with plotly.js inside: put "
                                   "it on a slide or a course page; no server or network needed."))
         # slides: made on click (deferred downloads; no rerun after one) from what this run
         # already holds, in the page's language and theme, at the player's step (the last one

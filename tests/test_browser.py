@@ -99,6 +99,13 @@ def test_page_loads_and_draws_the_race(server, browser, shots):
     assert page.locator(".ovp-map .imagelayer image").count() == 1      # the contour PNG
     assert page.url.rstrip("/") == server                # the default page is not rewritten
     assert len(paths(page)) == 7
+    # plotly.js's basic bundle (optviz/player/vendor) knows every trace type the player draws
+    kinds = page.evaluate("""() => { const known = Object.keys(Plotly.PlotSchema.get().traces);
+        const used = [...document.querySelectorAll('.ovp-root .js-plotly-plot')].flatMap(
+            (gd) => gd._fullData.map((t) => t.type));
+        return [known, [...new Set(used)], Plotly.version]; }""")
+    assert kinds[1] and set(kinds[1]) <= set(kinds[0]), kinds[:2]
+    assert kinds[2] == "4.1.1"
     page.close()
 
 

@@ -349,8 +349,8 @@ MESSAGES: dict[str, str] = {
 # ---------------------------------------------------------------- the race player
 "▶ Play, or step with ← → (Shift: ten steps), Home / End, once the player has focus. **Click anywhere on the map to start the race there.** Click a run in the legend to inspect its step; hover a path or the loss curve to see the same step in the other.":
     "▶ 재생을 누르거나, 플레이어를 선택한 뒤 ← → (Shift: 10스텝씩), Home / End로 한 스텝씩 움직여 보세요. **지도 위 아무 곳이나 클릭하면 그 점에서 경주가 시작됩니다.** 범례에서 실행을 클릭하면 그 스텝을 자세히 볼 수 있고, 경로나 손실 곡선에 마우스를 올리면 다른 쪽에도 같은 스텝이 표시됩니다.",
-"The same player in a single ~6 MB file with plotly.js inside: put it on a slide or a course page; no server or network needed.":
-    "같은 플레이어를 plotly.js와 함께 약 6 MB짜리 파일 하나에 담았습니다. 슬라이드나 강의 페이지에 그대로 올리면 되고, 서버도 네트워크도 필요 없습니다.",
+"The same player in a single ~2 MB file with plotly.js inside: put it on a slide or a course page; no server or network needed.":
+    "같은 플레이어를 plotly.js와 함께 약 2 MB짜리 파일 하나에 담았습니다. 슬라이드나 강의 페이지에 그대로 올리면 되고, 서버도 네트워크도 필요 없습니다.",
 "At step {k} (the race player's step): ": "스텝 {k}에서 (경주 플레이어의 스텝): ",
 "Play / pause (space)": "재생 / 일시정지 (스페이스)",
 "Previous step": "이전 스텝",

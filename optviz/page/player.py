@@ -1,12 +1,12 @@
 """Mount the race player in a Streamlit page (components v2: in the page, no iframe).
 
-plotly.js (4.8 MB, from the installed plotly package) and the player's module are served once as
-the component's assets (`/_stcore/bidi-components/optviz.player/…`) and stay in the page across
-reruns. plotly.js goes as a file compressed once on disk (plotly.min.js.gz, 1.5 MB): Streamlit's
-server gzips the component files it serves again on every request (~0.3 s of CPU for plotly.js, on
-every page load, before its first byte) but sends a .gz file as it is; a rerun sends only the scene (a few KB) and the run
-records the browser has not seen (each record is its own element, so Streamlit's message cache
-answers a record it already sent with a reference of a few bytes).
+plotly.js (its basic bundle, 1.2 MB: optviz/player/vendor) and the player's module are served once
+as the component's assets (`/_stcore/bidi-components/optviz.player/…`) and stay in the page across
+reruns. plotly.js goes as a file compressed once on disk (plotly-basic.min.js.gz, 0.4 MB):
+Streamlit's server gzips the component files it serves again on every request but sends a .gz file
+as it is; a rerun sends only the scene (a few KB) and the run records the browser has not seen (each
+record is its own element, so Streamlit's message cache answers a record it already sent with a
+reference of a few bytes).
 """
 from __future__ import annotations
 
@@ -27,16 +27,15 @@ _lock = threading.Lock()
 _root: Path | None = None
 
 
-PLOTLY_GZ = "plotly.min.js.gz"
+PLOTLY_GZ = "plotly-basic.min.js.gz"
 
 
 def asset_root() -> Path:
-    """A folder with player.js, player.css, plotly.min.js and plotly.min.js.gz, made once per
-    content.
+    """A folder with player.js, player.css, plotly-basic.min.js and its .gz, made once per content.
 
     Streamlit serves a component's files only from inside its asset folder (symbolic links out of
-    it are refused), so plotly.min.js is hard-linked, or copied, next to the player's files in a
-    folder named by a hash of all three; the compressed copy is made there once (~0.3 s).
+    it are refused), so the three files are copied next to each other in a folder named by a hash
+    of their contents; the compressed copy is made there once (~0.1 s).
     """
     global _root
     with _lock:
@@ -46,21 +45,15 @@ def asset_root() -> Path:
         h = hashlib.sha1(PLOTLY_GZ.encode())
         for p in src:
             h.update(p.name.encode())
-            st_ = p.stat()     # plotly.min.js by size and time, ours by content
-            h.update(str((st_.st_size, st_.st_mtime_ns)).encode() if p.name == "plotly.min.js"
-                     else p.read_bytes())
+            h.update(p.read_bytes())
         root = Path(tempfile.gettempdir()) / f"optviz-player-{h.hexdigest()[:12]}"
         if not (root / PLOTLY_GZ).exists():
             tmp = Path(tempfile.mkdtemp(prefix="optviz-player-", dir=tempfile.gettempdir()))
             for p in src:
-                try:
-                    if p.name != "plotly.min.js":
-                        raise OSError            # ours are copied: an edit must not leak in
-                    os.link(p, tmp / p.name)
-                except OSError:
-                    shutil.copyfile(p, tmp / p.name)
-            (tmp / PLOTLY_GZ).write_bytes(gzip.compress((tmp / "plotly.min.js").read_bytes(),
-                                                        compresslevel=9, mtime=0))
+                shutil.copyfile(p, tmp / p.name)
+            js = plotly_js_path().name
+            (tmp / PLOTLY_GZ).write_bytes(gzip.compress((tmp / js).read_bytes(), compresslevel=9,
+                                                        mtime=0))
             try:
                 os.replace(tmp, root)
             except OSError:             # another process made it first

@@ -16,7 +16,7 @@ from optviz.i18n import t
 
 from . import record
 
-PLOTLY_JS = "plotly.min.js"
+PLOTLY_JS = "plotly-basic.min.js"
 SPEEDS = (("½×", 0.5), ("1×", 1.0), ("2×", 2.0), ("4×", 4.0))
 SECONDS_AT_1X = 8.0       # 1× plays the whole run in about this long …
 MIN_RATE = 2.0            # … but never slower than this many steps per second

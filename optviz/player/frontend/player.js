@@ -105,7 +105,7 @@ function loadPlotly(url) {
 }
 
 if (!globalThis.Plotly && typeof document !== "undefined" && import.meta.url.startsWith("http")) {
-  loadPlotly(new URL("plotly.min.js.gz", import.meta.url).href).catch(() => {});
+  loadPlotly(new URL("plotly-basic.min.js.gz", import.meta.url).href).catch(() => {});
 }
 
 // ------------------------------------------------------------------------------------ format
@@ -1473,7 +1473,7 @@ export default function (component) {
     root = el("div", { class: "ovp-root" });
     parentElement.append(root);
   }
-  const plotlyUrl = new URL(data.plotly || "plotly.min.js", import.meta.url).href;
+  const plotlyUrl = new URL(data.plotly || "plotly-basic.min.js", import.meta.url).href;
   const player = playerFor(root, key, {
     plotlyUrl,
     report: (t) => setStateValue("step", t),
