@@ -40,6 +40,34 @@ def open_player(browser, url):
     return page
 
 
+@pytest.fixture(scope="module")
+def loaded(server, browser):
+    """One load of the default page for the tests that only drive the player on it (each page
+    load costs seconds); `player` hands it to each test back at the finished race."""
+    page = open_player(browser, server)
+    state = {"page": page, "fresh": True}
+    yield state
+    page.close()
+
+
+@pytest.fixture
+def player(loaded):
+    """The module's default page as a new load shows it: paused at the finished race (step 1000).
+    The first test gets it untouched, so "the finished race first" is checked on the load itself."""
+    page = loaded["page"]
+    if not loaded["fresh"]:
+        page.evaluate("() => { const o = document.querySelector('.ovp-root').__ovp;"
+                      " if (document.querySelector('.ovp-root').dataset.playing) o.pause(); }")
+        page.mouse.move(5, 5)
+        page.get_by_role("slider", name="Step", exact=True).focus()
+        page.keyboard.press("End")
+        wait_step(page, 1000)
+        settle(page)
+    loaded["fresh"] = False
+    assert page.locator("[data-testid='stException']").count() == 0
+    return page
+
+
 def step_of(page) -> int:
     return int(page.get_by_role("slider", name="Step", exact=True).get_attribute("aria-valuenow"))
 
@@ -61,8 +89,8 @@ def default_runs():
     return scn, s, {r.key: tr for r, tr in zip(scn.runs, trs)}
 
 
-def test_the_step_slider_contract_and_every_key(server, browser, shots):
-    page = open_player(browser, server)
+def test_the_step_slider_contract_and_every_key(player, shots):
+    page = player
     slider = page.get_by_role("slider", name="Step", exact=True)
     assert slider.get_attribute("aria-valuemax") == "1000"
     assert slider.get_attribute("aria-valuemin") == "0"
@@ -85,11 +113,10 @@ def test_the_step_slider_contract_and_every_key(server, browser, shots):
     a = step_of(page)
     time.sleep(0.4)
     assert 0 < a < 1000 and step_of(page) == a        # paused where it was
-    page.close()
 
 
-def test_play_goes_through_every_step_in_order(server, browser, shots, default_runs):
-    page = open_player(browser, server)
+def test_play_goes_through_every_step_in_order(player, shots, default_runs):
+    page = player
     page.get_by_role("button", name="Previous step").click()
     wait_step(page, 999)
     page.get_by_role("slider", name="Step", exact=True).focus()
@@ -110,12 +137,11 @@ def test_play_goes_through_every_step_in_order(server, browser, shots, default_r
     head = page.evaluate("(() => { const f = document.querySelector('.ovp-root').__ovp.frame;"
                          " return [f.t, f.runs[5].hx, f.runs[5].hy]; })()")
     assert head[0] == t and head[1:] == list(default_runs[2]["adam"].points[t])    # θ_t exactly
-    page.close()
 
 
-def test_the_legend_and_the_loss_cursor_show_step_t(server, browser, shots, default_runs):
+def test_the_legend_and_the_loss_cursor_show_step_t(player, shots, default_runs):
     scn, s, trs = default_runs
-    page = open_player(browser, server)
+    page = player
     page.get_by_role("slider", name="Step", exact=True).focus()
     page.keyboard.press("Home")
     page.keyboard.press("Shift+ArrowRight")
@@ -144,11 +170,10 @@ def test_the_legend_and_the_loss_cursor_show_step_t(server, browser, shots, defa
         px, py = (float(v) for v in dot[len("translate("):-1].split(","))
         assert abs(px - geo["x"]) < 0.2 and abs(py - y) < 0.2
     page.screenshot(path=str(shots / "step20.png"))
-    page.close()
 
 
-def test_hover_is_linked_between_the_map_and_the_loss_curve(server, browser):
-    page = open_player(browser, server)
+def test_hover_is_linked_between_the_map_and_the_loss_curve(player):
+    page = player
     # hover the loss curve at step 300 of Adam: the map marks θ_300 of Adam
     pos = page.evaluate("""() => { const p = document.querySelector('.ovp-root').__ovp;
         const gd = p.lossEl, fl = gd._fullLayout, r = gd.getBoundingClientRect(), a = p.runs[5];
@@ -170,7 +195,6 @@ def test_hover_is_linked_between_the_map_and_the_loss_curve(server, browser):
     page.mouse.move(pos["x"], pos["y"])
     page.wait_for_function("document.querySelector('[data-testid=player-loss]').dataset.hoverStep",
                            timeout=5_000)
-    page.close()
 
 
 def _inspector(page) -> dict:
@@ -180,10 +204,10 @@ def _inspector(page) -> dict:
          [...r.querySelectorAll('.ovp-num')].map((n) => n.textContent)]]))""")
 
 
-def test_the_inspector_shows_the_recorded_numbers_of_step_t(server, browser, shots, default_runs):
+def test_the_inspector_shows_the_recorded_numbers_of_step_t(player, shots, default_runs):
     scn, s, trs = default_runs
     tr = trs["adam"]
-    page = open_player(browser, server)
+    page = player
     page.locator(".ovp-run[data-key='adam']").click()
     page.get_by_role("slider", name="Step", exact=True).focus()
     page.keyboard.press("Home")
@@ -206,7 +230,6 @@ def test_the_inspector_shows_the_recorded_numbers_of_step_t(server, browser, sho
     # the arrows sit at θ_{t−1}: the Δθ arrow ends at θ_t (magnified by the stated factor)
     scale = float(page.get_attribute("[data-testid=player-arrow-scale]", "data-scale"))
     assert scale >= 1
-    page.close()
 
 
 def test_the_bias_correction_preset_reads_alpha_and_ten_alpha(server, browser, shots):
@@ -230,8 +253,8 @@ def test_the_bias_correction_preset_reads_alpha_and_ten_alpha(server, browser, s
     page.close()
 
 
-def test_the_step_is_kept_across_reruns(server, browser):
-    page = open_player(browser, server)
+def test_the_step_is_kept_across_reruns(player):
+    page = player
     page.get_by_role("slider", name="Step", exact=True).focus()
     page.keyboard.press("Home")
     for _ in range(4):
@@ -249,7 +272,6 @@ def test_the_step_is_kept_across_reruns(server, browser):
     settle(page)
     assert step_of(page) == 40
     assert page.get_by_role("slider", name="Step", exact=True).get_attribute("aria-valuemax") == "700"
-    page.close()
 
 
 def test_clicking_the_map_moves_the_start(server, browser, shots):
