@@ -11,6 +11,7 @@ import optimizers
 import surfaces
 from surfaces.expression import MAX_LENGTH, ExpressionError
 from optviz.model import sweep
+from optviz.page import guard
 from optviz.model.scenario import MAX_RUNS
 
 from conftest import APP
@@ -31,8 +32,8 @@ def test_core_memory_at_the_app_caps():
     opts = [optimizers.get(n) for n in names]
     trs, peak = _peak_mb(lambda: optimizers.run(opts, surfaces.get("rosenbrock"), steps=optimizers.MAX_STEPS))
     kept = sum(a.nbytes for t in trs for a in (t.points, t.losses, t.grads) if a is not None)
-    # what the result itself holds, ×3 for the working arrays: ~50 MB here
-    assert kept < 40e6 and peak < 3 * kept + 60, (kept, peak)
+    # what the result itself holds (bytes), ×3 for the working arrays (MB): ~35 MB measured
+    assert kept < 40e6 and peak < 3 * kept / 1e6 + 60, (kept, peak)
 
 
 def test_sweep_memory_at_its_caps_is_independent_of_steps():
@@ -79,7 +80,10 @@ def test_the_page_names_the_cap_it_applied(query, needle):
 
 
 @pytest.mark.usefixtures("fresh_caches")
-def test_the_race_player_data_at_the_step_cap():
+def test_the_race_player_data_at_the_step_cap(monkeypatch):
+    # the data at the cap, not the race budget: on a busy machine 7 × 20,000 steps may pass the
+    # default 5 s and be refused (tests/test_shared_server.py checks the refusal)
+    monkeypatch.setenv(guard.RACE_ENV, "off")
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["steps"] = str(optimizers.MAX_STEPS)
     at.run()
