@@ -148,44 +148,79 @@ def test_a_deck_in_the_link_is_checked_and_followed(server, browser, shots):
     page.close()
 
 
-@pytest.mark.parametrize("size", [(390, 844), (768, 1024)])
-def test_phone_and_tablet(server, browser, shots, size):
-    w, h = size
-    page = _open(browser, server, w, h)
+PHONE, TABLET = (390, 844), (768, 1024)
+
+
+def _check_explore(page, shots, w: int, h: int) -> None:
     m = measure(page)
     page.screenshot(path=str(shots / f"explore-{w}x{h}.png"), full_page=True)
     print(f"\nexplore {summary(m)}")
+    assert m["viewport"] == [w, h]
     assert m["sidebar"] is None or m["sidebar"]["x"] + m["sidebar"]["w"] <= 0, m["sidebar"]   # closed
     chart = page.evaluate("() => { const r = document.querySelector('.ovp-map').getBoundingClientRect();"
                           " return [r.left, r.width]; }")
     assert chart[1] >= 0.9 * w and chart[0] >= 0, (chart, summary(m))      # the map: the width
     assert m["map"]["w"] >= 0.9 * w, summary(m)                           # its plot area
-    assert m["scrollWidth"] <= w                                          # nothing off to the side
-    assert not m["overlaps"], m["overlaps"]
+    assert m["scrollWidth"] <= w, (w, m["scrollWidth"])                   # nothing off to the side
+    assert not m["overlaps"], (w, m["overlaps"])
     assert len(m["tabs"]) == 6
     for tab in m["tabs"]:                                                 # every tab reachable
-        assert 0 <= tab["x"] and tab["x"] + tab["w"] <= w, (tab, m["tabs"])
+        assert 0 <= tab["x"] and tab["x"] + tab["w"] <= w, (w, tab, m["tabs"])
     page.get_by_role("tab", name="Sweep").click()
     settle(page)
-    assert page.get_by_role("tab", name="Sweep").get_attribute("aria-selected") == "true"
-    page.close()
+    assert page.get_by_role("tab", name="Sweep").get_attribute("aria-selected") == "true", w
 
-    # present mode on the same screen: usable (the map the width, controls apart, Play works)
-    page = _open(browser, server + "/?view=present", w, h)
+
+def _check_present_small(page, shots, w: int, h: int) -> None:
+    """Present mode on a phone or tablet: usable (the map the width, controls apart, Play works)."""
     m = measure(page)
     page.screenshot(path=str(shots / f"present-{w}x{h}.png"), full_page=True)
     print(f"present {summary(m)}")
+    assert m["viewport"] == [w, h]
     chart = page.evaluate("() => document.querySelector('.ovp-map').getBoundingClientRect().width")
     assert chart >= 0.9 * w and m["map"]["w"] >= 0.9 * w, summary(m)
-    assert m["scrollWidth"] <= w and not m["overlaps"], (m["scrollWidth"], m["overlaps"])
-    page.get_by_role("button", name="Play").click()
-    time.sleep(0.6)
-    assert int(page.get_by_role("slider", name="Step", exact=True).get_attribute("aria-valuenow")) < 1000
+    assert m["scrollWidth"] <= w and not m["overlaps"], (w, m["scrollWidth"], m["overlaps"])
+    slider = page.get_by_role("slider", name="Step", exact=True)
+    slider.focus()
+    page.keyboard.press("End")                                   # from the finished race …
+    page.wait_for_function(f"{PLAYER}.t === 1000", timeout=10_000)
+    page.get_by_role("button", name="Play").click()              # … Play starts it again
+    page.wait_for_function("+document.querySelector('.ovp-root').dataset.step < 1000", timeout=10_000)
+    assert int(slider.get_attribute("aria-valuenow")) < 1000, w
+    page.evaluate(f"{PLAYER}.pause()")
+
+
+def _resize(page, w: int, h: int) -> None:
+    """A new window size on the loaded page: the map refits (a relayout) to the new width."""
+    page.set_viewport_size({"width": w, "height": h})
+    page.wait_for_function(f"Math.abs({PLAYER}.mapEl.getBoundingClientRect().width - {w}) < 0.2 * {w}",
+                           timeout=20_000)
+    time.sleep(0.8)                 # the relayout's names and ticks, as after a load (_ready)
+
+
+def test_phone_and_tablet(server, browser, shots):
+    """Each size is opened fresh once and reached by a resize once: the explore page is loaded at
+    the tablet's size, then shrunk to the phone's; present mode is loaded at the phone's size,
+    then grown to the tablet's."""
+    page = _open(browser, server, *TABLET)
+    tabs = page.locator("[data-testid='stMain'] [role='tab']")
+    opened = [t.get_attribute("aria-selected") for t in tabs.all()].index("true")
+    _check_explore(page, shots, *TABLET)
+    tabs.nth(opened).click()                                     # back to the tab it opened on
+    settle(page)
+    _resize(page, *PHONE)
+    _check_explore(page, shots, *PHONE)
+    page.close()
+
+    page = _open(browser, server + "/?view=present", *PHONE)
+    _check_present_small(page, shots, *PHONE)
+    _resize(page, *TABLET)
+    _check_present_small(page, shots, *TABLET)
     page.close()
 
 
-def _open_dark(browser, url):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+def _open_dark(browser, url, page=None):
+    page = page or browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(url)
     # the page switches Streamlit's theme (one reload), then draws dark
     page.wait_for_function("document.querySelector(\"[data-testid='stApp']\") && getComputedStyle(document.querySelector(\"[data-testid='stApp']\"))"
@@ -205,10 +240,9 @@ def test_theme_dark_gives_a_dark_page_and_dark_charts(server, browser, shots):
     dim = [t for t in m["texts"] if t["inView"] and t["contrast"] < 4.5]
     assert not dim, dim[:5]
     assert _query(page)["theme"] == "dark"
-    page.close()
 
-    # explore, dark: the Diagnostics chart is dark too
-    page = _open_dark(browser, server + "/?theme=dark")
+    # explore, dark: the Diagnostics chart is dark too (the same tab: no second theme switch)
+    page = _open_dark(browser, server + "/?theme=dark", page)
     page.get_by_role("tab", name="Diagnostics").click()
     settle(page)
     page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=30_000)
