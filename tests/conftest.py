@@ -56,6 +56,18 @@ def serving(cmd: list[str], port: int, cwd=ROOT, env=None, log=subprocess.DEVNUL
             proc.kill()
 
 
+@pytest.fixture(scope="session")
+def shared_server():
+    """One `streamlit run app.py` for the browser modules whose pages do not interfere (default
+    settings, nothing but its own session changed by a page): starting a server and warming its
+    caches costs seconds per module. Modules that need their own settings start their own."""
+    log = open(ROOT / ".pytest_cache" / "streamlit-shared-test.log", "w") \
+        if (ROOT / ".pytest_cache").is_dir() else subprocess.DEVNULL
+    port = free_port()
+    with serving(streamlit_cmd(port), port, log=log) as (url, _):
+        yield url
+
+
 @pytest.fixture
 def fresh_caches():
     import streamlit as st

@@ -9,7 +9,12 @@ import re
 
 import pytest
 
-from test_browser import READY, browser, server, settle, shots  # noqa: F401  (fixtures)
+from test_browser import READY, browser, settle, shots  # noqa: F401  (fixtures)
+
+
+@pytest.fixture(scope="module")
+def server(shared_server):
+    return shared_server            # the session's server (tests/conftest.py)
 
 pytestmark = pytest.mark.browser
 

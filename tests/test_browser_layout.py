@@ -14,7 +14,12 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from layout_probe import measure, summary
-from test_browser import PLAYER, browser, server, settle, shots  # noqa: F401  (fixtures)
+from test_browser import PLAYER, browser, settle, shots  # noqa: F401  (fixtures)
+
+
+@pytest.fixture(scope="module")
+def server(shared_server):
+    return shared_server            # the session's server (tests/conftest.py)
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,12 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-from test_browser import READY, browser, server, sync_playwright  # noqa: E402,F401
+from test_browser import READY, browser, sync_playwright  # noqa: E402,F401
+
+
+@pytest.fixture(scope="module")
+def server(shared_server):
+    return shared_server            # the session's server (tests/conftest.py)
 
 PLAYER = ".ovp-root[data-ready='1']"
 THICK = "[data-testid=player-noise-fan]"

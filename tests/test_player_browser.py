@@ -16,7 +16,12 @@ PLAYER = ".ovp-root[data-ready='1']"
 pytestmark = pytest.mark.browser
 
 # the page's server and browser as the other browser tests start them (and skip as they do)
-from test_browser import READY, browser, server, sync_playwright  # noqa: E402,F401
+from test_browser import READY, browser, sync_playwright  # noqa: E402,F401
+
+
+@pytest.fixture(scope="module")
+def server(shared_server):
+    return shared_server            # the session's server (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")

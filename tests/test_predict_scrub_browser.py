@@ -18,8 +18,13 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-from test_browser import (READY, browser, panel_header, server, sidebar_expander,  # noqa: E402,F401
+from test_browser import (READY, browser, panel_header, sidebar_expander,  # noqa: E402,F401
                           sync_playwright)
+
+
+@pytest.fixture(scope="module")
+def server(shared_server):
+    return shared_server            # the session's server (tests/conftest.py)
 
 PLAYER = ".ovp-root[data-ready='1']"
 OVP = "document.querySelector('.ovp-root').__ovp"
