@@ -268,6 +268,40 @@ def test_an_optimizer_panel_stays_open_when_its_learning_rate_changes(server, br
     page.close()
 
 
+def test_the_hover_data_follow_a_new_record_once_a_pointer_comes_over_the_map(server, browser, shots):
+    # a notch repaints the paths at once; plotly's own copy of them (its hover) is redrawn later,
+    # at once when the pointer comes over a chart
+    import re
+    page = open_page(browser, server)
+    page.mouse.move(5, 5)
+    panel = sidebar_expander(page, "adam")
+    panel.locator("summary").first.click()
+    lr = panel.get_by_role("slider", name=re.compile(r"\blr$"))
+    lr.wait_for(state="visible")
+    settle(page)
+    hover_path = """() => { const p = document.querySelector('.ovp-root').__ovp;
+        const i = p.runs.findIndex((r) => r.key === 'adam');
+        const t = p.mapEl.data[p.T_RUNS + 3 * i];
+        return [p.stale, Array.from(t.x), Array.from(p.runs[i].gx), Array.from(t.y), Array.from(p.runs[i].gy)]; }"""
+    stale, hx, gx, _, _ = page.evaluate(hover_path)
+    assert not stale and hx == gx
+    before = page.evaluate("document.querySelector('.ovp-root').dataset.records")
+    lr.focus()
+    lr.press("ArrowRight")
+    page.wait_for_function("(b) => document.querySelector('.ovp-root').dataset.records !== b", arg=before,
+                           timeout=30_000)
+    stale, hx, gx, _, _ = page.evaluate(hover_path)
+    assert stale and hx != gx                   # the new path is painted, the hover data not yet
+    box = page.get_by_test_id("player-map").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    # well before the idle redraw (2.5 s after the notch): only the pointer can have asked for it
+    page.wait_for_function("!document.querySelector('.ovp-root').__ovp.stale", timeout=2_000)
+    page.wait_for_timeout(300)
+    stale, hx, gx, hy, gy = page.evaluate(hover_path)
+    assert hx == gx and hy == gy
+    page.close()
+
+
 def hover_at(page, x: float, y: float) -> dict:
     """Move the mouse to data point (x, y) of the race's map; what has the hover there."""
     pos = page.evaluate(f"""([x, y]) => {{

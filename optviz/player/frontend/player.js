@@ -247,6 +247,9 @@ class Player {
     this.mapCol = el("div", { class: "ovp-mapcol" }, this.mapEl, this.namesEl);
     this.legendEl = el("div", { class: "ovp-legend", role: "list", "aria-label": "Runs" });
     this.lossEl = el("div", { class: "ovp-loss", "data-testid": "player-loss" });
+    for (const chart of [this.mapEl, this.lossEl]) {
+      chart.addEventListener("pointerenter", () => { if (this.stale) this.syncSoon(0); });
+    }
     this.scaleEl = el("div", { class: "ovp-scale", "data-testid": "player-arrow-scale" });
     this.side = el("div", { class: "ovp-side" }, this.legendEl, this.scaleEl, this.lossEl);
     this.main = el("div", { class: "ovp-main" }, this.mapCol, this.side);
@@ -469,13 +472,16 @@ class Player {
   }
 
   // plotly's own data (what hover and zoom redraw from) catches up once the page is quiet
-  syncSoon() {
+  // plotly's own copy of the data (its hover) follows a new record in one redraw, 0.1–0.3 s of the
+  // page's thread: at once when a pointer comes over a chart, else once the page has been quiet a
+  // while, so that a next notch's answer does not wait behind it
+  syncSoon(delay = 2500) {
     clearTimeout(this.syncTimer);
     this.syncTimer = setTimeout(async () => {
       if (!this.stale || this.playing) return;        // pause() asks again
       this.stale = false;
       await this.plot(true);
-    }, 600);
+    }, delay);
   }
 
   // the faint full paths and the loss lines, painted from the records without a plotly redraw
