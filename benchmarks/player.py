@@ -12,8 +12,8 @@ figures the issue measured on the server-built animation it replaced (same machi
 `python -m benchmarks.player [--before PATH]` prints the table. With --before (another checkout:
 an earlier race player, e.g. `git worktree add /tmp/before <commit>`, or a page that still draws
 the race as a server-built Plotly animation), both pages are served at once and measured in turn,
-load by load and notch by notch, so that a shared machine's drift falls on both alike; the older
-page is printed in the reference column. Without it, the reference column holds the figures the
+load by load and four notches by four, with one page open at a time, so that a shared machine's
+drift falls on both alike; the older page is printed in the reference column. Without it, the reference column holds the figures the
 issue reported.
 """
 from __future__ import annotations
@@ -32,7 +32,7 @@ from .timing import Row, print_table
 BEFORE = {"notch": "~500 ms", "bytes": "~0.88 MB", "fps": "~15 fps (112 frames)",
           "cpu": "~180 ms", "load": "—"}
 PLAYER = ".ovp[data-ready='1']"
-NOTCHES = 7
+NOTCHES, ROUNDS = 8, 2          # new values of Adam's γ, in two rounds per page
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -173,8 +173,9 @@ def _is_player_page(app: Path) -> bool:
 
 def _measure(browser, apps: dict[str, Path]) -> dict[str, dict]:
     """Every figure for each page in `apps`, their servers up together and each step taken on
-    one page and then the other (a shared machine's drift falls on both alike). out["floor"]:
-    warm loads of a trivial one-chart Streamlit page, taken in turn with the others."""
+    one page and then the other (a shared machine's drift falls on both alike); one page is open
+    at a time. out["floor"]: warm loads of a trivial one-chart Streamlit page, taken in turn with
+    the others."""
     import contextlib
     import tempfile
     old = {k: not _is_player_page(a) for k, a in apps.items()}
@@ -199,20 +200,26 @@ def _measure(browser, apps: dict[str, Path]) -> dict[str, dict]:
             ctx, page, t = _open(browser, floor.url, OLD_DRAWN)
             out["floor"]["warm"].append(t)
             ctx.close()
-        pages, notchers = {}, {}
         for k in apps:
-            ctx, page, _ = _open(browser, servers[k].url, drawn[k])
-            stack.callback(ctx.close)
             if not old[k]:
+                ctx, page, _ = _open(browser, servers[k].url, drawn[k])
                 out[k]["fps"] = _fps(page)
+                ctx.close()
                 if k == "new":                      # a page before the scrub has none
                     out[k]["scrub"] = _scrub(browser, servers[k].url)
-            notchers[k] = _Notcher(page, servers[k].proc.pid, old[k])
-        for _ in range(NOTCHES):
+            out[k].update(lats=[], sizes=[], cpu=0.0)
+        # the notches: one page open at a time (a page's deferred work, such as a redraw some
+        # time after its notch, fell on the other page's notch), in rounds taken in turn
+        for _ in range(ROUNDS):
             for k in apps:
-                notchers[k].notch()
-        for k, n in notchers.items():
-            out[k].update(lats=n.lats, sizes=n.sizes, cpu=n.cpu / NOTCHES)
+                ctx, page, _ = _open(browser, servers[k].url, drawn[k])
+                n = _Notcher(page, servers[k].proc.pid, old[k])
+                for _ in range(NOTCHES // ROUNDS):
+                    n.notch()
+                out[k]["lats"] += n.lats
+                out[k]["sizes"] += n.sizes
+                out[k]["cpu"] += n.cpu / NOTCHES
+                ctx.close()
     return out
 
 
