@@ -35,7 +35,12 @@ def _ready(page):
     settle(page)
     page.wait_for_selector(".ovp-root[data-ready='1']", state="attached", timeout=60_000)
     time.sleep(0.8)                 # the map's fit to the window (a relayout) and the names
-    assert page.locator("[data-testid='stException']").count() == 0
+    _no_exception(page)
+
+
+def _no_exception(page):
+    shown = page.locator("[data-testid='stException']")
+    assert shown.count() == 0, f"{page.url}\n{shown.first.inner_text()[:3000]}"
 
 
 def _query(page) -> dict:
@@ -135,7 +140,7 @@ def test_present_mode_fills_a_projector_and_pages_through_the_deck(server, brows
 def _settled_view(page):
     settle(page)
     time.sleep(0.4)
-    assert page.locator("[data-testid='stException']").count() == 0
+    _no_exception(page)
 
 
 def test_a_deck_in_the_link_is_checked_and_followed(server, browser, shots):
