@@ -2,8 +2,6 @@
 another's cached figure."""
 from __future__ import annotations
 
-import json
-
 import contextlib
 import socket
 import subprocess
@@ -90,11 +88,3 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(reasons[0].removeprefix("Skipped: "), red=True, bold=True)
         terminalreporter.write_line("Install Debian's chromium (apt-get install chromium) to run them; "
                                     "with CI set they are an error instead.", red=True)
-
-
-def mounted(element):
-    """The data a components-v2 element was mounted with, as the page sent it: the race player's
-    scene is sent as [scene] (optviz/page/player.py)."""
-    value = json.loads(element.proto.json)
-    return value[0] if isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict) \
-        else value

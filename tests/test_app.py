@@ -18,7 +18,7 @@ from optviz.model.fmt import fmt_number
 from optviz.model.scenario import DEFAULT_OPTS, instance_label, parse_query, run_defaults, surface_specs
 from optviz.page import controls
 
-from conftest import APP, mounted
+from conftest import APP
 
 pytestmark = pytest.mark.usefixtures("fresh_caches")
 
@@ -35,7 +35,7 @@ def page(query: dict | None = None) -> AppTest:
 def race(at: AppTest) -> dict:
     """The race player's scene (the JSON the component receives)."""
     (el,) = [e for e in at.get("bidi_component") if e.proto.WhichOneof("data") == "json"]
-    return mounted(el)
+    return json.loads(el.proto.json)
 
 
 def race_bytes(at: AppTest) -> int:

@@ -14,7 +14,7 @@ from optviz.model import sweep
 from optviz.page import guard
 from optviz.model.scenario import MAX_RUNS
 
-from conftest import APP, mounted
+from conftest import APP
 
 
 def _peak_mb(fn):
@@ -89,7 +89,7 @@ def test_the_race_player_data_at_the_step_cap(monkeypatch):
     at.run()
     assert not at.exception
     els = at.get("bidi_component")
-    (scene,) = [mounted(e) for e in els if e.proto.WhichOneof("data") == "json"]
+    (scene,) = [json.loads(e.proto.json) for e in els if e.proto.WhichOneof("data") == "json"]
     assert scene["steps"] == optimizers.MAX_STEPS
     # every step of seven runs, float64 and deflated: sent once, then answered by the cache
     total = sum(len(e.proto.bytes) for e in els)

@@ -25,7 +25,7 @@ from optviz.model.scenario import parse_query, to_query
 from optviz.model.sweep import METRICS, SweepSettings
 from surfaces.expression import FUNCTIONS
 
-from conftest import APP, mounted
+from conftest import APP
 
 # ---------------------------------------------------------------- what counts as English
 # Words a Korean page keeps: names (optimizers, surfaces, authors), identifiers shared by the URL,
@@ -288,7 +288,7 @@ def test_every_tab_in_korean_has_no_english_left(tab, first):
 def player_texts(at) -> list[str]:
     """What the race player shows in words: its fixed texts, run labels, inspector lines."""
     (el,) = [e for e in at.get("bidi_component") if e.proto.WhichOneof("data") == "json"]
-    scene = mounted(el)
+    scene = json.loads(el.proto.json)
     out = list(scene["texts"].values())
     for r in scene["runs"]:
         out += [r["label"], r["constants"], r["note"]] + [line["text"] for line in r["lines"]]
@@ -299,8 +299,8 @@ def test_the_player_speaks_english_by_default_and_korean_with_lang_ko():
     en = player_texts(_page({"opt": ["adam", "sgd"], "steps": "20"}))
     assert "▶ Play" in en and "Show step arrows" in en
     at = _page({"opt": ["adam", "sgd"], "steps": "20", "lang": "ko"})
-    texts = mounted([e for e in at.get("bidi_component")
-                        if e.proto.WhichOneof("data") == "json"][0])["texts"]
+    texts = json.loads([e for e in at.get("bidi_component")
+                        if e.proto.WhichOneof("data") == "json"][0].proto.json)["texts"]
     assert texts["play"] == "▶ 재생" and texts["step_num"] == "스텝 {t} / {steps}"
 
 
@@ -359,7 +359,7 @@ def test_the_switch_changes_the_language_keeps_the_tab_and_writes_the_link():
 
 def _scene(at) -> dict:
     (el,) = [e for e in at.get("bidi_component") if e.proto.WhichOneof("data") == "json"]
-    return mounted(el)
+    return json.loads(el.proto.json)
 
 
 @pytest.mark.usefixtures("fresh_caches")

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,7 +14,7 @@ import surfaces
 from optviz.player import record, scene
 from optviz.player.export import race_html
 
-from conftest import APP, mounted
+from conftest import APP
 from test_app import widget
 
 
@@ -166,7 +163,7 @@ def app(fresh_caches):
 def _player(at):
     els = [e for e in at.get("bidi_component") if e.proto.WhichOneof("data") == "json"]
     assert len(els) == 1
-    return mounted(els[0]), els[0].proto
+    return json.loads(els[0].proto.json), els[0].proto
 
 
 def _blobs(at):
@@ -245,7 +242,7 @@ def test_a_paper_panel_marks_the_players_step(fresh_caches):
 
 def race_report(at) -> bool:
     (el,) = [e for e in at.get("bidi_component") if e.proto.WhichOneof("data") == "json"]
-    return mounted(el)["report"]
+    return json.loads(el.proto.json)["report"]
 
 
 @pytest.mark.parametrize("name", ["momentum", "nesterov"])
@@ -296,19 +293,4 @@ def test_two_runs_with_the_same_record_share_one_blob(fresh_caches):
 
 def race(at):
     (el,) = [e for e in at.get("bidi_component") if e.proto.WhichOneof("data") == "json"]
-    return mounted(el)
-
-
-def test_the_default_page_does_not_import_pandas():
-    # Streamlit looks for dataframes among a mounted dict's values, and its first look imports
-    # pandas (~0.5 s of a fresh server's first page): the scene goes as [scene]
-    code = ("import sys, logging; logging.disable(logging.WARNING)\n"
-            "from streamlit.testing.v1 import AppTest\n"
-            f"at = AppTest.from_file({APP!r}, default_timeout=120); at.run()\n"
-            "assert not at.exception, at.exception\n"
-            "assert at.get('bidi_component'), 'no player'\n"
-            "print('pandas' in sys.modules)\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
-                         cwd=str(Path(APP).parent))
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.strip().splitlines()[-1] == "False"
+    return json.loads(el.proto.json)

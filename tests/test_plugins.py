@@ -51,7 +51,7 @@ def _page_script(block: str) -> str:
                     + [e.value for e in at.error])
         out["problems"] = problems(at)
         (player,) = [e for e in at.get("bidi_component") if e.proto.WhichOneof("data") == "json"]
-        race = json.loads(player.proto.json)[0]          # the race player's scene (sent as [scene])
+        race = json.loads(player.proto.json)          # the race player's scene
         out["legend"] = [r["label"] for r in race["runs"] if r["key"] == "signum"]
         out["colors"] = sorted({r["color"] for r in race["runs"] if r["key"] == "signum"})
         out["url"] = {k: at.query_params[k] for k in at.query_params}

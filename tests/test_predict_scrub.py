@@ -15,8 +15,6 @@ from optviz.model import family, presets
 from optviz.model.scenario import parse_query, to_query
 from optviz.player import record
 
-from conftest import mounted
-
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
@@ -135,7 +133,7 @@ def test_letting_go_of_the_scrub_sets_the_control_and_junk_is_ignored():
 # ------------------------------------------------------------------------------ the page
 def _player(at):
     (el,) = [e for e in at.get("bidi_component") if e.proto.WhichOneof("data") == "json"]
-    return mounted(el)
+    return json.loads(el.proto.json)
 
 
 def test_the_page_mounts_the_question_and_the_family(fresh_caches):

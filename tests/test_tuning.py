@@ -16,7 +16,7 @@ from optviz.model import tuning
 from optviz.model.scenario import default_scenario, parse_query, to_query
 from optviz.page import state
 
-from conftest import APP, mounted
+from conftest import APP
 from test_app import widget
 
 
@@ -141,7 +141,7 @@ def test_the_button_tunes_the_race_and_the_legend_and_link_say_so():
         assert float(at.query_params[f"{key}.lr"]) == lr
         assert widget(at, f"{key}.lr").value == lr
     (el,) = [e for e in at.get("bidi_component") if e.proto.WhichOneof("data") == "json"]
-    labels = {r["key"]: r["label"] for r in mounted(el)["runs"]}
+    labels = {r["key"]: r["label"] for r in json.loads(el.proto.json)["runs"]}
     assert labels["adam"] == f"Adam · γ tuned = {want['adam']:g}"
     info = "\n".join(i.value for i in at.info)
     assert "Equal gradient budget" in info and "1,001 gradient calls" in info

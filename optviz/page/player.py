@@ -117,9 +117,7 @@ def mount(st, scene: dict, blobs: list[tuple[str, bytes]], *, key: str = "player
     with box if box is not None else st.container(key=f"{key}_blobs"):
         for bid, data in dict(blobs).items():          # each blob once
             player(key=f"ovb_{bid}", data=data, height=0)
-    # the scene goes inside a list: Streamlit looks for dataframes among a dict's values, and the
-    # first look imports pandas (~0.5 s of a fresh server's first page), a list it sends as it is
-    return player(key=key, data=[scene], on_step_change=on_step or _noop,
+    return player(key=key, data=scene, on_step_change=on_step or _noop,
                   on_focus_change=on_focus or _noop, on_start_change=on_start or _noop,
                   on_scrub_change=on_scrub or _noop, on_revealed_change=on_revealed or _noop,
                   on_page_change=on_page or _noop)

@@ -1466,9 +1466,7 @@ if (typeof document !== "undefined" && !REG.deckKeys) {
 
 // Streamlit components v2: called on mount and whenever the data changes.
 export default function (component) {
-  const { parentElement, setStateValue, setTriggerValue, key } = component;
-  // the scene comes as [scene] (see optviz/page/player.py), a record as bytes
-  const data = Array.isArray(component.data) ? component.data[0] : component.data;
+  const { data, parentElement, setStateValue, setTriggerValue, key } = component;
   if (data instanceof Uint8Array || data instanceof ArrayBuffer) {
     mark("ovp:blob");
     addBlob(data).catch(() => {});
