@@ -43,6 +43,10 @@ st.set_page_config(page_title=t("Optimizer race"), page_icon="🏁", layout="wid
 PAGE_THEME = style.theme_of(st.context.theme.type)
 # the first element: the browser starts on the player's module and plotly.js while the script runs
 player_box = player.preload(st, key="player")
+# The sidebar in three parts, in this order: the optimizer panels are written by the race
+# fragment (below), so that a notch of a hyperparameter reruns the panels and the race, not the page.
+with st.sidebar:
+    side_top, side_opts, side_rest = st.container(), st.container(), st.container()
 
 
 # ------------------------------------------------------------------------------------ caches
@@ -130,7 +134,7 @@ def surface_controls() -> None:
                 control(h, h.name)
 
 
-def optimizer_controls(problems: dict) -> None:
+def optimizer_choice() -> None:
     keys = list(S.get("opt", []))
     opts = optimizers.names() + [k for k in keys if instance_copy(k) > 1]
     labels = {k: run_label(instance_label(k)) for k in opts}
@@ -138,6 +142,9 @@ def optimizer_controls(problems: dict) -> None:
                    max_selections=MAX_RUNS, placeholder=t("Choose optimizers"),
                    help=t("Each selected optimizer races from the same start. 'Duplicate for A/B' "
                           "in its panel adds a second copy with its own settings."))
+
+
+def optimizer_panels(problems: dict) -> None:
     # each header shows its run's γ, from a style rule: a stateful expander's identity includes its
     # label, so a label that changed with γ would close the panel at every notch
     st.html(panel_suffix_css({f"_panel_opt_{k}": f" · γ = {fmt_number(S.get(f'{k}.lr'))}"
@@ -232,9 +239,10 @@ def go_deck(step: int | None = None) -> None:
 
 
 def sidebar() -> None:
-    """The controls. Drawn after the race: their ~100 widgets then no longer hold back the race's
-    records (a first load draws the race while they arrive; a notch's new record leaves first)."""
-    with st.sidebar:
+    """The controls, except the optimizer panels (the race fragment's). Drawn after the race: their
+    widgets then no longer hold back the race's records (a first load draws the race while they
+    arrive)."""
+    with side_top:
         st.markdown("## :material/sports_score: " + t("Optimizer race"))
         if S.get("_lang_choice") != lang:
             S["_lang_choice"] = lang
@@ -253,7 +261,8 @@ def sidebar() -> None:
         st.markdown("#### " + t("Surface"))
         surface_controls()
         st.markdown("#### " + t("Optimizers"))
-        optimizer_controls(problems)
+        optimizer_choice()
+    with side_rest:
         tune.controls(st, S)          # a fair race: every optimizer at its best learning rate
         st.markdown("#### " + t("Start and length"))
         start_controls()
@@ -349,89 +358,138 @@ for key, msg in problems.items():
 
 tune.render(st, scn)
 
-trajectories = None
-if not scn.runs:
-    st.info(t("Pick at least one optimizer in the sidebar to start a race."))
-else:
-    with st.spinner(t("Running the optimizers…")):
-        trajectories = guard.race_trajectories(st, run_cache(), scn)   # None: over the budget (said)
-if trajectories is None:
-    sidebar()
+def fragment_rerun() -> bool:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    ctx = get_script_run_ctx()
+    return bool(ctx and ctx.fragment_ids_this_run)
+
+
+def outside(s, problems: dict, tab: str, step, veiled: bool) -> tuple:
+    """What the page outside the race fragment shows of scenario `s`. A fragment rerun that changes
+    it asks for the whole page; one that does not (a notch of a hyperparameter, on the default
+    landing tab) redraws only the optimizer panels, the race and what follows it."""
+    q = to_query(s)
+    follows = bool(tab) and tab != TAB_NAMES[4] and s.view != "present"
+    if not follows:     # the run's own settings are shown by the fragment alone
+        runs = {r.key for r in s.runs}
+        q = {k: v for k, v in q.items() if k.split(".")[0] not in runs}
+    refused = S.get(tune.REFUSED_KEY)
+    return (query_string(q), preset is not None and presets.unchanged(preset, s), tuple(problems),
+            s.tuned, refused is not None and refused[0] == s.race_key(), veiled,
+            step if follows else None)
+
+
+@st.fragment(key="race")
+def race_view():
+    """The optimizer panels, the race and the panel that explains it: a hyperparameter's notch, a
+    step reported by the player or a scrub reruns this alone. Returns (trajectories, the scene,
+    the player's step, veiled) on the page's run; (None, …) when the race was refused."""
+    s, probs, rerun = scn, problems, fragment_rerun()
+    if rerun:
+        set_lang(lang)
+        s = state.scenario(S)
+        probs = s.problems()
+        current = state.read_query(st.query_params)
+        q = state.finish(S, s, current, sweep=sweep.url_params(S, current))
+        if current != q:
+            st.query_params.from_dict(q)
+    with side_opts:
+        optimizer_panels(probs)
+    pre = presets.get_preset(s.preset) if s.preset else None
+    tab = next((n for n in TAB_NAMES if in_lang(n, lang) == S.get("tab")), S.get("tab", ""))
+    trs = None
+    if not s.runs:
+        st.info(t("Pick at least one optimizer in the sidebar to start a race."))
+    else:
+        with st.spinner(t("Running the optimizers…")):
+            trs = guard.race_trajectories(st, run_cache(), s)   # None: over the budget (said)
+    if trs is None:
+        if rerun:
+            st.rerun()
+        return None, None, None, False
+    surf = s.build_surface()
+    key = s.figure_key()
+    panel = pre.panel if pre is not None else "race"
+    scene, blobs = player_scene(key, s, lang)
+    # a noisy oracle: the player reports its step when paused, and gets that step's noise fan back
+    scene["fan"] = fan_for(s, trs, player.session_step(S, s.steps), surf)
+    scene["report"] = player.follows_step(panel, tab) or surf.stochastic
+    scene["predict"] = player.predict_scene(s, t(pre.question) if pre and pre.question else "")
+    if details_view:
+        st.markdown("<style>.st-key-race_view { display: none !important; }</style>",
+                    unsafe_allow_html=True)
+    slot = st.container(key="race_view")   # the player; the scrub's choices under it are read first
+    scrub = player.scrub_controls(st, S, s)
+    family = player.family_scene(st, s, scrub, surf.f_min) if scrub else None
+    if family:
+        scene["family"], blobs = family[0], [*blobs, family[1]]
+    with slot:
+        result = player.mount(st, scene, blobs, key="player", box=player_box,
+                              on_start=lambda: player.start_from_click(S),
+                              on_scrub=lambda: player.scrub_release(S), on_page=go_deck)
+    step = player.reported_step(result, s.steps)   # the panels' cursor
+    veiled = s.predict and not player.revealed(result)
+    seen = outside(s, probs, tab, step, veiled)
+    if rerun and seen != S.get("_outside"):
+        st.rerun()                                 # the race is drawn; now the rest of the page
+    S["_outside"] = seen
+    if details_view:
+        if pre is not None:
+            st.markdown(f"### {t(pre.title)}" + (f" · *{t(pre.source)}*" if pre.source else ""))
+            st.markdown(t(pre.what_to_look_for))
+        if panel in ("diagnostics", "steps"):
+            spec = steps_spec(key, s, lang, PAGE_THEME) if panel == "steps" else \
+                diagnostics_spec(key, s, False, lang, PAGE_THEME)
+            st.plotly_chart(Prebuilt(style.themed(with_cursor(spec, step), PAGE_THEME)),
+                            theme=None, key="present_chart")
+        elif panel == "3d":
+            spec = surface_spec(key, s, lang, PAGE_THEME)
+            st.plotly_chart(Prebuilt(style.themed(spec, PAGE_THEME)), theme=None, key="present_3d")
+        elif panel != "race":
+            render_panel(panel, s, st, step=step)
+        st.markdown("#### " + t("Update rules"))
+        for r in s.runs:
+            st.markdown(f"**{md_escape(run_label(s.label(r.key)))}**")
+            st.latex(rules.rule_latex(r, style.run_color(r.key, PAGE_THEME)))
+        return trs, scene, step, veiled
+    st.caption(t("▶ Play, or step with ← → (Shift: ten steps), Home / End, once the player has "
+                 "focus. **Click anywhere on the map to start the race there.** Click a run in the "
+                 "legend to inspect its step; hover a path or the loss curve to see the same step "
+                 "in the other.")
+               if not s.predict else
+               t("**Predict first:** choose a run beside the map and click where it will be after "
+                 "the race; pick the run that reaches the minimum first; then press **Reveal**."))
+    if PRESENTING:
+        pass        # the proof panel is the second view's
+    elif veiled and panel not in ("race", "diagnostics", "3d"):
+        st.caption(t("The panel that explains this preset appears after Reveal."))
+    elif panel == "steps":
+        st.markdown("#### " + t("Effective step size |Δθᵢ| / γ"))
+        spec = steps_spec(key, s, lang, PAGE_THEME)
+        st.plotly_chart(Prebuilt(style.themed(with_cursor(spec, step), PAGE_THEME)), theme=None,
+                        key="steps_chart")
+    elif panel not in ("race", "diagnostics", "3d"):
+        render_panel(panel, s, st, step=step)
+
+    share = (st.context.url or "").rstrip("/") + "/?" + query_string(to_query(s))
+    present_link = "?" + query_string({**to_query(s), "view": "present"})
+    st.markdown(t("**:material/link: Share this scenario** — this link reproduces the race exactly")
+                + ("" if s.view == "present" else
+                   t(" · [open it in presentation mode]({link}) (large type, sidebar closed)",
+                     link=present_link))
+                + ":")
+    # a text box, not st.code: st.code loads a 1.5 MB syntax highlighter, ~0.4 s of the first load
+    st.text_input(t("Share this scenario"), share, label_visibility="collapsed",
+                  help=t("Click, select all and copy; the address bar holds the same link."))
+    return trs, scene, step, veiled
+
+
+trajectories, race_scene, player_step, veiled = race_view()
+sidebar()
+if trajectories is None or details_view:
     st.stop()
 fig_key = scn.figure_key()
-
 panel = preset.panel if preset is not None else "race"
-race_scene, race_blobs = player_scene(fig_key, scn, lang)
-# the open tab by its English label (the tab bar shows the page's language)
-_tab = next((n for n in TAB_NAMES if in_lang(n, lang) == S.get("tab")), S.get("tab", ""))
-# a noisy oracle: the player reports its step when paused, and gets that step's noise fan back
-race_scene["fan"] = fan_for(scn, trajectories, player.session_step(S, scn.steps), surface)
-race_scene["report"] = player.follows_step(panel, _tab) or surface.stochastic
-race_scene["predict"] = player.predict_scene(scn, t(preset.question) if preset and preset.question
-                                             else "")
-if details_view:
-    st.markdown("<style>.st-key-race_view { display: none !important; }</style>",
-                unsafe_allow_html=True)
-player_slot = st.container(key="race_view")   # the player; the scrub's choices under it are read first
-scrub = player.scrub_controls(st, S, scn)
-family = player.family_scene(st, scn, scrub, surface.f_min) if scrub else None
-if family:
-    race_scene["family"], race_blobs = family[0], [*race_blobs, family[1]]
-with player_slot:
-    player_result = player.mount(st, race_scene, race_blobs, key="player", box=player_box,
-                                 on_start=lambda: player.start_from_click(S),
-                                 on_scrub=lambda: player.scrub_release(S), on_page=go_deck)
-player_step = player.reported_step(player_result, scn.steps)   # the panels' cursor
-veiled = scn.predict and not player.revealed(player_result)
-if details_view:
-    if preset is not None:
-        st.markdown(f"### {t(preset.title)}" + (f" · *{t(preset.source)}*" if preset.source else ""))
-        st.markdown(t(preset.what_to_look_for))
-    if panel in ("diagnostics", "steps"):
-        spec = steps_spec(fig_key, scn, lang, PAGE_THEME) if panel == "steps" else \
-            diagnostics_spec(fig_key, scn, False, lang, PAGE_THEME)
-        st.plotly_chart(Prebuilt(style.themed(with_cursor(spec, player_step), PAGE_THEME)),
-                        theme=None, key="present_chart")
-    elif panel == "3d":
-        spec = surface_spec(fig_key, scn, lang, PAGE_THEME)
-        st.plotly_chart(Prebuilt(style.themed(spec, PAGE_THEME)), theme=None, key="present_3d")
-    elif panel != "race":
-        render_panel(panel, scn, st, step=player_step)
-    st.markdown("#### " + t("Update rules"))
-    for r in scn.runs:
-        st.markdown(f"**{md_escape(run_label(scn.label(r.key)))}**")
-        st.latex(rules.rule_latex(r, style.run_color(r.key, PAGE_THEME)))
-    sidebar()
-    st.stop()
-st.caption(t("▶ Play, or step with ← → (Shift: ten steps), Home / End, once the player has focus. "
-             "**Click anywhere on the map to start the race there.** Click a run in the legend to "
-             "inspect its step; hover a path or the loss curve to see the same step in the other.")
-           if not scn.predict else
-           t("**Predict first:** choose a run beside the map and click where it will be after the "
-             "race; pick the run that reaches the minimum first; then press **Reveal**."))
-sidebar()
-
-if PRESENTING:
-    pass        # the proof panel is the second view's
-elif veiled and panel not in ("race", "diagnostics", "3d"):
-    st.caption(t("The panel that explains this preset appears after Reveal."))
-elif panel == "steps":
-    st.markdown("#### " + t("Effective step size |Δθᵢ| / γ"))
-    spec = steps_spec(fig_key, scn, lang, PAGE_THEME)
-    st.plotly_chart(Prebuilt(style.themed(with_cursor(spec, player_step), PAGE_THEME)), theme=None,
-                    key="steps_chart")
-elif panel not in ("race", "diagnostics", "3d"):
-    render_panel(panel, scn, st, step=player_step)
-
-present_link = "?" + query_string({**to_query(scn), "view": "present"})
-st.markdown(t("**:material/link: Share this scenario** — this link reproduces the race exactly")
-            + ("" if scn.view == "present" else
-               t(" · [open it in presentation mode]({link}) (large type, sidebar closed)",
-                 link=present_link))
-            + ":")
-# a text box, not st.code: st.code loads a 1.5 MB syntax highlighter, ~0.4 s of the first load
-st.text_input(t("Share this scenario"), link, label_visibility="collapsed",
-              help=t("Click, select all and copy; the address bar holds the same link."))
 
 if scn.view == "present":
     st.stop()
