@@ -406,6 +406,9 @@ def race_view():
     if trs is None:
         if rerun:
             st.rerun()
+        # a fragment rerun may write to an outside container only where the last page run did
+        with player_box:
+            st.empty()
         return None, None, None, False
     surf = s.build_surface()
     key = s.figure_key()
