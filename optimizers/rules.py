@@ -25,6 +25,7 @@ checks every rule against a plain transcription, bit for bit.
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -49,6 +50,40 @@ class Step:
 
 
 # --------------------------------------------------------------------------------------- helpers
+_UNIQUE: dict = {}      # id(hp array) → (weak reference, its distinct values, where each row's is)
+
+
+def _distinct(*arrays):
+    """The distinct rows of the (B, 1) hyperparameter arrays side by side (as Python floats) and
+    each row's index among them; worked out once per array (they live as long as the run)."""
+    key = tuple(map(id, arrays))
+    hit = _UNIQUE.get(key)
+    if hit is not None and all(r() is a for r, a in zip(hit[0], arrays)):
+        return hit[1], hit[2]
+    cols = np.broadcast_arrays(*arrays)
+    values, where = np.unique(np.concatenate([c.reshape(-1, 1) for c in cols], axis=1), axis=0,
+                              return_inverse=True)
+    refs = tuple(weakref.ref(a, lambda _, k=key: _UNIQUE.pop(k, None)) for a in arrays)
+    _UNIQUE[key] = (refs, values.tolist(), where.reshape(cols[0].shape))
+    return _UNIQUE[key][1], _UNIQUE[key][2]
+
+
+def _each(fn, *hps):
+    """fn(*hps) for hyperparameters that may be per-row arrays (a sweep), in Python floats, once per
+    distinct value. fn holds only scalar arithmetic (β^t and the like): NumPy's power over an array
+    runs SIMD code that on some processors (AVX-512) differs from the C library's pow in the last
+    bit, and a sweep's row must be the very run one gets alone (and that torch computes)."""
+    arrays = [h for h in hps if isinstance(h, np.ndarray)]
+    if not arrays:
+        return fn(*hps)
+    values, where = _distinct(*arrays)
+    out = []
+    for row in values:
+        it = iter(row)
+        out.append(fn(*(next(it) if isinstance(h, np.ndarray) else h for h in hps)))
+    return np.asarray(out, dtype=np.float64)[where]
+
+
 def _lerp(a, b, w):
     """torch.lerp: a + w(b - a), computed from the nearer end for accuracy (as torch does)."""
     if not isinstance(w, np.ndarray):  # a plain number (np.ndim would cost 1 µs per call)
@@ -244,8 +279,8 @@ def _adam_direction(g, state, t, hp, ctx, bias_correction=True):
     v_used = vmax if ams else v
     v_hat_sqrt = np.sqrt(v_used)
     if bias_correction:
-        bc1 = 1 - b1**t
-        bc2_sqrt = (1 - b2**t) ** 0.5
+        bc1 = _each(lambda b: 1 - b**t, b1)
+        bc2_sqrt = _each(lambda b: (1 - b**t) ** 0.5, b2)
         step_size = ctx.gamma / bc1
         v_hat_sqrt /= bc2_sqrt
         m_hat = m / bc1 if ctx.diagnostics else None  # only the diagnostics read it
@@ -307,7 +342,7 @@ def adamax_update(g, state, params, t, hp, ctx):
     g = _l2(g, params, hp["weight_decay"])
     m = _lerp(state["m"], g, 1 - b1)
     u = np.maximum(state["u"] * hp["beta2"], np.abs(g) + hp["eps"])
-    bc1 = 1 - b1**t
+    bc1 = _each(lambda b: 1 - b**t, b1)
     clr = ctx.gamma / bc1
     new = params + (-clr) * (m / u)
     return new, {"m": m, "u": u, "m_hat": m / bc1, "v_hat_sqrt": u}
@@ -334,9 +369,9 @@ def nadam_update(g, state, params, t, hp, ctx):
     b1, b2, psi = hp["beta1"], hp["beta2"], hp["momentum_decay"]
     lr = ctx.gamma
     g = _l2(g, params, hp["weight_decay"])
-    bc2 = 1 - b2**t
-    mu = b1 * (1.0 - 0.5 * (0.96 ** (t * psi)))
-    mu_next = b1 * (1.0 - 0.5 * (0.96 ** ((t + 1) * psi)))
+    bc2 = _each(lambda b: 1 - b**t, b2)
+    mu = _each(lambda b, p: b * (1.0 - 0.5 * (0.96 ** (t * p))), b1, psi)
+    mu_next = _each(lambda b, p: b * (1.0 - 0.5 * (0.96 ** ((t + 1) * p))), b1, psi)
     mu_product = state["mu_product"] * mu
     m = _lerp(state["m"], g, 1 - b1)
     v = state["v"] * b2 + (1 - b2) * g * g
@@ -346,7 +381,7 @@ def nadam_update(g, state, params, t, hp, ctx):
     new = params + (-lr * (1.0 - mu) / (1.0 - mu_product)) * (g / denom)
     new = new + ((-lr * mu_next) / (1.0 - mu_product_next)) * (m / denom)
     return new, {"m": m, "v": v, "vmax": state["vmax"], "mu_product": mu_product,
-                 "m_hat": m / (1 - b1**t), "v_hat_sqrt": v_hat_sqrt}
+                 "m_hat": m / _each(lambda b: 1 - b**t, b1), "v_hat_sqrt": v_hat_sqrt}
 
 
 # ----------------------------------------------------------------------------------------- RAdam
@@ -359,25 +394,37 @@ l_t = \tfrac{\sqrt{1-\beta_2^t}}{\sqrt{v_t}+\epsilon}\\
 \end{aligned}"""
 
 
+def _radam_rho(t, b2):
+    """ρ_t and ρ_∞ for one β₂, in floats."""
+    rho_inf = 2 / (1 - b2) - 1
+    return rho_inf - 2 * t * (b2**t) / (1 - b2**t), rho_inf
+
+
+def _radam_rect(rho_t, rho_inf):
+    """r_t, in floats; NaN where the root is not real (r_t is used only where ρ_t > 5)."""
+    try:
+        r = (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
+    except ZeroDivisionError:       # β₂ = 0.6 or 1/3: ρ_∞ = 4 or 2
+        return float("nan")
+    return r ** 0.5 if r >= 0 else float("nan")
+
+
 def radam_update(g, state, params, t, hp, ctx):
     b1, b2 = hp["beta1"], hp["beta2"]
     lr = ctx.gamma
     g = _l2(g, params, hp["weight_decay"])
     m = _lerp(state["m"], g, 1 - b1)
     v = state["v"] * b2 + (1 - b2) * g * g
-    bc1 = 1 - b1**t
-    bc2 = 1 - b2**t
+    bc1 = _each(lambda b: 1 - b**t, b1)
     m_hat = m / bc1
-    rho_inf = 2 / (1 - b2) - 1
-    rho_t = rho_inf - 2 * t * (b2**t) / bc2
-    with np.errstate(invalid="ignore", divide="ignore"):  # r_t is only used where ρ_t > 5
-        rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
-    adaptive = (bc2**0.5) / (np.sqrt(v) + hp["eps"])
+    rho_t = _each(lambda b: _radam_rho(t, b)[0], b2)
+    rect = _each(lambda b: _radam_rect(*_radam_rho(t, b)), b2)   # used only where ρ_t > 5
+    adaptive = _each(lambda b: (1 - b**t) ** 0.5, b2) / (np.sqrt(v) + hp["eps"])
     rectified = m_hat * lr * adaptive * rect
     plain = m_hat * lr
     new = params - _select(rho_t > 5.0, rectified, plain)
     return new, {"m": m, "v": v, "vmax": state["vmax"], "m_hat": m_hat,
-                 "v_hat_sqrt": np.sqrt(v) / bc2**0.5}
+                 "v_hat_sqrt": np.sqrt(v) / _each(lambda b: (1 - b**t) ** 0.5, b2)}
 
 
 # ------------------------------------------------------------------------------------------ Lion
@@ -417,7 +464,7 @@ def adabelief_update(g, state, params, t, hp, ctx):
     b1, b2, eps = hp["beta1"], hp["beta2"], hp["eps"]
     m = b1 * state["m"] + (1 - b1) * g
     s = b2 * state["s"] + (1 - b2) * (g - m) ** 2 + eps
-    m_hat = m / (1 - b1**t)
-    s_hat_sqrt = np.sqrt(s / (1 - b2**t))
+    m_hat = m / _each(lambda b: 1 - b**t, b1)
+    s_hat_sqrt = np.sqrt(s / _each(lambda b: 1 - b**t, b2))
     new = params - ctx.gamma * m_hat / (s_hat_sqrt + eps)
     return new, {"m": m, "s": s, "m_hat": m_hat, "v_hat_sqrt": s_hat_sqrt}

@@ -51,3 +51,22 @@ def test_huge_learning_rate_diverges_and_is_reported():
     trs = optimizers.run([optimizers.get("sgd", lr=1e3), optimizers.get("momentum", lr=1e3)],
                          surfaces.get("quadratic", kappa=1e4), steps=50)
     assert all(isinstance(t.diverged_at, int) and t.diverged_at <= 5 for t in trs)
+
+
+def test_radam_where_its_rectifier_never_applies():
+    """β₂ ≤ 2/3 gives ρ_∞ = 2/(1−β₂) − 1 ≤ 5, and ρ_t < ρ_∞: RAdam never rectifies, so its path is
+    plain bias-corrected momentum whatever β₂ is. β₂ = 0.6 and 1/3 make ρ_∞ = 4 and 2, where r_t's
+    denominator is 0 (a float division by zero that stopped the run)."""
+    s = surfaces.get("rosenbrock")
+    paths = [optimizers.run(optimizers.get("radam", beta2=b2), s, steps=200).points
+             for b2 in (0.6, 1 / 3, 0.5, 0.0)]
+    assert np.isfinite(paths[0]).all()
+    for p in paths[1:]:
+        np.testing.assert_array_equal(p, paths[0])
+    # and one batched call with β₂ per row (a sweep) is the same runs, bit for bit
+    both = optimizers.run(optimizers.get("radam", beta2=np.array([0.6, 0.999])), s,
+                          start=np.array([[-1.5, 2.0], [-1.5, 2.0]]), steps=200).points
+    np.testing.assert_array_equal(both[:, 0], optimizers.run(
+        optimizers.get("radam", beta2=0.6), s, start=[-1.5, 2.0], steps=200).points)
+    np.testing.assert_array_equal(both[:, 1], optimizers.run(
+        optimizers.get("radam", beta2=0.999), s, start=[-1.5, 2.0], steps=200).points)
