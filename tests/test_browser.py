@@ -382,3 +382,78 @@ def test_the_export_tabs_png_button_downloads_the_slide_of_the_players_step(serv
     im.save(shots / "slide-step-7.png")
     assert page.locator("[data-testid='stException']").count() == 0
     page.close()
+
+
+def _core_run(url: str, key: str):
+    """Run `key` of the scenario in `url` with the public API (the oracle): (trajectory, f*)."""
+    from urllib.parse import parse_qs, urlparse
+
+    import optimizers
+    from optviz.model.scenario import make_optimizer, parse_query
+    scn, _ = parse_query(parse_qs(urlparse(url).query))
+    s = scn.build_surface()
+    run = next(r for r in scn.runs if r.key == key)
+    return optimizers.run(make_optimizer(run), s, start=scn.start, steps=scn.steps,
+                          seed=scn.seed), s.f_min
+
+
+def _notch_adam_lr(page):
+    import re
+    old = page.url
+    panel = sidebar_expander(page, "adam")
+    if panel.locator("details").first.get_attribute("open") is None:
+        panel.locator("summary").first.click()
+    lr = panel.get_by_role("slider", name=re.compile(r"\blr$"))
+    lr.wait_for(state="visible")
+    lr.focus()
+    lr.press("ArrowRight")
+    page.wait_for_function("(old) => location.href !== old", arg=old, timeout=30_000)
+    time.sleep(0.5)
+    settle(page)
+
+
+def test_a_notch_reaches_every_view_that_shows_the_run(server, browser, shots):
+    """A notch of a hyperparameter reruns the optimizer panels and the race alone while nothing
+    else on the page shows that run: the link, the share box and the legend follow it. With a
+    results tab open, or on a preset, the rest of the page follows too: the Diagnostics curve is
+    the new run's, and the preset says it was changed."""
+    import re
+    page = open_page(browser, server)
+    # the landing page (the Presets tab): the race, the link and the share box
+    _notch_adam_lr(page)
+    assert "adam.lr=" in page.url
+    assert page.get_by_role("textbox", name="Share this scenario").input_value().endswith(
+        "?" + page.url.split("?", 1)[1])
+    tr, f_star = _core_run(page.url, "adam")
+    t = step(page)
+    shown = page.evaluate("() => +document.querySelector(\".ovp-item[data-key='adam'] .ovp-val\")"
+                          ".dataset.value")
+    assert shown == tr.losses[t] - f_star                  # the legend: the new run's record
+    # the Diagnostics tab open: its f − f* curve of Adam is the new run's too
+    page.get_by_role("tab", name=re.compile("Diagnostics")).click()
+    settle(page)
+    _notch_adam_lr(page)
+    tr, f_star = _core_run(page.url, "adam")
+    page.wait_for_function("(n) => [...document.querySelectorAll('.js-plotly-plot')].some("
+                           "g => !g.closest('.ovp-root') && g.data && g.data.length > n)", arg=7,
+                           timeout=30_000)
+    curve = page.evaluate("""() => { const g = [...document.querySelectorAll('.js-plotly-plot')]
+        .find(g => !g.closest('.ovp-root'));
+        const tr = g._fullData.find(d => d.name === "Adam" && d.showlegend);
+        return [Array.from(tr.x), Array.from(tr.y)]; }""")
+    want = dict(zip(curve[0], curve[1]))
+    assert len(want) > 100, curve[0][:5]
+    for k in (1, 10, 100, tr.steps):
+        assert want[k] == pytest.approx(tr.losses[k] - f_star, rel=1e-6)     # float32 on the wire
+    page.screenshot(path=str(shots / "notch-diagnostics.png"))
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.close()
+    # a preset: a notch tags it as changed
+    page = open_page(browser, server + "/?preset=adam-bias-correction")
+    header = page.locator("[data-testid='stExpander'] summary").filter(has_text="Preset:").first
+    assert "changed since" not in header.inner_text()
+    _notch_adam_lr(page)
+    page.wait_for_function("(e) => e.innerText.includes('changed since it was loaded')",
+                           arg=header.element_handle(), timeout=30_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.close()
