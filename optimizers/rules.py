@@ -50,22 +50,23 @@ class Step:
 
 
 # --------------------------------------------------------------------------------------- helpers
-_UNIQUE: dict = {}      # id(hp array) → (weak reference, its distinct values, where each row's is)
+_UNIQUE: dict = {}      # ids of hp arrays → (weak references, distinct values, each row's index)
 
 
-def _distinct(*arrays):
-    """The distinct rows of the (B, 1) hyperparameter arrays side by side (as Python floats) and
-    each row's index among them; worked out once per array (they live as long as the run)."""
+def _distinct(arrays):
+    """The distinct rows of the (B, 1) hyperparameter arrays side by side, as one list of Python
+    floats per array, and each row's index among them; worked out once per run (the arrays live
+    as long as the run)."""
     key = tuple(map(id, arrays))
     hit = _UNIQUE.get(key)
-    if hit is not None and all(r() is a for r, a in zip(hit[0], arrays)):
-        return hit[1], hit[2]
-    cols = np.broadcast_arrays(*arrays)
-    values, where = np.unique(np.concatenate([c.reshape(-1, 1) for c in cols], axis=1), axis=0,
-                              return_inverse=True)
-    refs = tuple(weakref.ref(a, lambda _, k=key: _UNIQUE.pop(k, None)) for a in arrays)
-    _UNIQUE[key] = (refs, values.tolist(), where.reshape(cols[0].shape))
-    return _UNIQUE[key][1], _UNIQUE[key][2]
+    if hit is None or not all(r() is a for r, a in zip(hit[0], arrays)):
+        cols = np.broadcast_arrays(*arrays)
+        values, where = np.unique(np.concatenate([c.reshape(-1, 1) for c in cols], axis=1),
+                                  axis=0, return_inverse=True)
+        refs = tuple(weakref.ref(a, lambda _, k=key: _UNIQUE.pop(k, None)) for a in arrays)
+        hit = _UNIQUE[key] = (refs, [list(c) for c in values.T.tolist()],
+                              where.reshape(cols[0].shape))
+    return hit[1], hit[2]
 
 
 def _each(fn, *hps):
@@ -76,12 +77,10 @@ def _each(fn, *hps):
     arrays = [h for h in hps if isinstance(h, np.ndarray)]
     if not arrays:
         return fn(*hps)
-    values, where = _distinct(*arrays)
-    out = []
-    for row in values:
-        it = iter(row)
-        out.append(fn(*(next(it) if isinstance(h, np.ndarray) else h for h in hps)))
-    return np.asarray(out, dtype=np.float64)[where]
+    cols, where = _distinct(arrays)
+    n, it = len(cols[0]), iter(cols)
+    args = [next(it) if isinstance(h, np.ndarray) else [h] * n for h in hps]
+    return np.array(list(map(fn, *args)), dtype=np.float64)[where]
 
 
 def _lerp(a, b, w):
