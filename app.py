@@ -43,10 +43,6 @@ st.set_page_config(page_title=t("Optimizer race"), page_icon="🏁", layout="wid
 PAGE_THEME = style.theme_of(st.context.theme.type)
 # the first element: the browser starts on the player's module and plotly.js while the script runs
 player_box = player.preload(st, key="player")
-# The sidebar in three parts, in this order: the optimizer panels are written by the race
-# fragment (below), so that a notch of a hyperparameter reruns the panels and the race, not the page.
-with st.sidebar:
-    side_top, side_opts, side_rest = st.container(), st.container(), st.container()
 
 
 # ------------------------------------------------------------------------------------ caches
@@ -91,7 +87,7 @@ def surface_spec(key: str, _s, lang: str, theme: str = "light") -> dict:
 
 
 # ------------------------------------------------------------------------------ the controls
-def control(h, key: str, label: str | None = None) -> None:
+def control(h, key: str, label: str | None = None, on_change=None, args=()) -> None:
     """One registry parameter as a widget whose state key is its URL name. Its value outlives the
     widget (persist_state): a closed panel draws none of its widgets."""
     if label is None:
@@ -99,15 +95,16 @@ def control(h, key: str, label: str | None = None) -> None:
         label = f"{sym} · {h.name}" if sym and sym != h.name else h.name
     helptext = t("{help}. Valid: {range}.", help=t(h.help), range=range_text(h)) if h.help else None
     if h.kind == "bool":
-        st.toggle(label, key=key, help=helptext, persist_state="session")
+        st.toggle(label, key=key, help=helptext, persist_state="session", on_change=on_change, args=args)
     elif h.kind == "choice":
-        st.selectbox(label, list(h.choices), key=key, help=helptext, persist_state="session")
+        st.selectbox(label, list(h.choices), key=key, help=helptext, persist_state="session", on_change=on_change, args=args)
     elif controls.uses_slider(h):
         st.select_slider(label, options=controls.options(h, S.get(key)), key=key,
-                         format_func=fmt_number, help=helptext, persist_state="session")
+                         format_func=fmt_number, help=helptext, persist_state="session",
+                         on_change=on_change, args=args)
     else:
         st.number_input(label, min_value=int(h.lo), max_value=int(h.hi), step=1, key=key,
-                        help=helptext, persist_state="session")
+                        help=helptext, persist_state="session", on_change=on_change, args=args)
 
 
 def surface_controls() -> None:
@@ -134,7 +131,24 @@ def surface_controls() -> None:
                 control(h, h.name)
 
 
-def optimizer_choice() -> None:
+def notched(run_key: str, name: str) -> None:
+    """A run's hyperparameter changed: only the race reruns (its fragment checks what else on the
+    page shows the run), unless this panel itself changes with it: a control that shows or hides
+    others (the schedule), or the weight-decay mode and its note."""
+    spec = optimizers.spec(run_key.split("-")[0])
+    if name != "decay" and not any(h.shown_when and h.shown_when[0] == name for h in spec.hparams):
+        st.rerun("race")
+
+
+def panel_headers() -> None:
+    """Each optimizer panel's header shows its run's γ, from a style rule: a stateful expander's
+    identity includes its label, so a label that changed with γ would close the panel at every
+    notch (and the rule is the race fragment's: a notch does not redraw the panels)."""
+    st.html(panel_suffix_css({f"_panel_opt_{k}": f" · γ = {fmt_number(S.get(f'{k}.lr'))}"
+                              for k in S["opt"] if S.get(f"{k}.lr") is not None}))
+
+
+def optimizer_controls(problems: dict) -> None:
     keys = list(S.get("opt", []))
     opts = optimizers.names() + [k for k in keys if instance_copy(k) > 1]
     labels = {k: run_label(instance_label(k)) for k in opts}
@@ -143,12 +157,6 @@ def optimizer_choice() -> None:
                    help=t("Each selected optimizer races from the same start. 'Duplicate for A/B' "
                           "in its panel adds a second copy with its own settings."))
 
-
-def optimizer_panels(problems: dict) -> None:
-    # each header shows its run's γ, from a style rule: a stateful expander's identity includes its
-    # label, so a label that changed with γ would close the panel at every notch
-    st.html(panel_suffix_css({f"_panel_opt_{k}": f" · γ = {fmt_number(S.get(f'{k}.lr'))}"
-                              for k in S["opt"] if S.get(f"{k}.lr") is not None}))
     for key in S["opt"]:
         spec = optimizers.spec(key.split("-")[0])
         # Only an open panel draws its widgets (opening one reruns): ~8 widgets per optimizer
@@ -163,7 +171,7 @@ def optimizer_panels(problems: dict) -> None:
             for h in spec.hparams:
                 if h.shown_when and S.get(f"{key}.{h.shown_when[0]}") != h.shown_when[1]:
                     continue
-                control(h, f"{key}.{h.name}")
+                control(h, f"{key}.{h.name}", on_change=notched, args=(key, h.name))
                 if h.name == spec.weight_decay_param and decay_note:
                     st.caption(decay_note)
             if key in problems:
@@ -239,10 +247,9 @@ def go_deck(step: int | None = None) -> None:
 
 
 def sidebar() -> None:
-    """The controls, except the optimizer panels (the race fragment's). Drawn after the race: their
-    widgets then no longer hold back the race's records (a first load draws the race while they
-    arrive)."""
-    with side_top:
+    """The controls. Drawn after the race: their ~100 widgets then no longer hold back the race's
+    records (a first load draws the race while they arrive)."""
+    with st.sidebar:
         st.markdown("## :material/sports_score: " + t("Optimizer race"))
         if S.get("_lang_choice") != lang:
             S["_lang_choice"] = lang
@@ -261,8 +268,7 @@ def sidebar() -> None:
         st.markdown("#### " + t("Surface"))
         surface_controls()
         st.markdown("#### " + t("Optimizers"))
-        optimizer_choice()
-    with side_rest:
+        optimizer_controls(problems)
         tune.controls(st, S)          # a fair race: every optimizer at its best learning rate
         st.markdown("#### " + t("Start and length"))
         start_controls()
@@ -367,7 +373,7 @@ def fragment_rerun() -> bool:
 def outside(s, problems: dict, tab: str, step, veiled: bool) -> tuple:
     """What the page outside the race fragment shows of scenario `s`. A fragment rerun that changes
     it asks for the whole page; one that does not (a notch of a hyperparameter, on the default
-    landing tab) redraws only the optimizer panels, the race and what follows it."""
+    landing tab) redraws only the race and what follows it."""
     q = to_query(s)
     follows = bool(tab) and tab != TAB_NAMES[4] and s.view != "present"
     if not follows:     # the run's own settings are shown by the fragment alone
@@ -381,9 +387,9 @@ def outside(s, problems: dict, tab: str, step, veiled: bool) -> tuple:
 
 @st.fragment(key="race")
 def race_view():
-    """The optimizer panels, the race and the panel that explains it: a hyperparameter's notch, a
-    step reported by the player or a scrub reruns this alone. Returns (trajectories, the scene,
-    the player's step, veiled) on the page's run; (None, …) when the race was refused."""
+    """The race, the panel that explains it and the share link: a hyperparameter's notch (see
+    `notched`), a step reported by the player or a scrub reruns this alone. Returns (trajectories,
+    the scene, the player's step, veiled) on the page's run; (None, …) when the race was refused."""
     s, probs, rerun = scn, problems, fragment_rerun()
     if rerun:
         set_lang(lang)
@@ -393,8 +399,6 @@ def race_view():
         q = state.finish(S, s, current, sweep=sweep.url_params(S, current))
         if current != q:
             st.query_params.from_dict(q)
-    with side_opts:
-        optimizer_panels(probs)
     pre = presets.get_preset(s.preset) if s.preset else None
     tab = next((n for n in TAB_NAMES if in_lang(n, lang) == S.get("tab")), S.get("tab", ""))
     trs = None
@@ -430,6 +434,7 @@ def race_view():
         result = player.mount(st, scene, blobs, key="player", box=player_box,
                               on_start=lambda: player.start_from_click(S),
                               on_scrub=lambda: player.scrub_release(S), on_page=go_deck)
+    panel_headers()
     step = player.reported_step(result, s.steps)   # the panels' cursor
     veiled = s.predict and not player.revealed(result)
     seen = outside(s, probs, tab, step, veiled)
