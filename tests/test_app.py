@@ -265,6 +265,9 @@ def test_a_panel_keeps_its_identity_when_its_label_changes():
     assert "changed since it was loaded" in labels[f"_panel_preset_{p.name}_explore"]
     assert at.session_state[panel] is True
     widget(at, key).set_value(non_default(h, widget(at, key).value)).run()
+    # (a notch reruns only the race fragment, after which AppTest holds only its elements)
+    assert at.session_state[panel] is True
+    at.run()
     assert {e.key: e._block_id for e in at.expander if e.key} == ids       # still open
     assert not any(k.startswith("_panel") for k in at.query_params)
 
