@@ -293,7 +293,6 @@ if _current != query:
     st.query_params.from_dict(query)
 surface = scn.build_surface()
 typo = style.typography(scn.view)
-link = (st.context.url or "").rstrip("/") + "/?" + query_string(to_query(scn))
 
 st.markdown(style.page_css(scn.view, PAGE_THEME), unsafe_allow_html=True)
 
@@ -364,13 +363,17 @@ for key, msg in problems.items():
 
 tune.render(st, scn)
 
+def share_link(s) -> str:
+    return (st.context.url or "").rstrip("/") + "/?" + query_string(to_query(s))
+
+
 def fragment_rerun() -> bool:
     from streamlit.runtime.scriptrunner import get_script_run_ctx
     ctx = get_script_run_ctx()
     return bool(ctx and ctx.fragment_ids_this_run)
 
 
-def outside(s, problems: dict, tab: str, step, veiled: bool) -> tuple:
+def outside(s, pre, problems: dict, tab: str, step, veiled: bool) -> tuple:
     """What the page outside the race fragment shows of scenario `s`. A fragment rerun that changes
     it asks for the whole page; one that does not (a notch of a hyperparameter, on the default
     landing tab) redraws only the race and what follows it."""
@@ -380,7 +383,7 @@ def outside(s, problems: dict, tab: str, step, veiled: bool) -> tuple:
         runs = {r.key for r in s.runs}
         q = {k: v for k, v in q.items() if k.split(".")[0] not in runs}
     refused = S.get(tune.REFUSED_KEY)
-    return (query_string(q), preset is not None and presets.unchanged(preset, s), tuple(problems),
+    return (query_string(q), pre is not None and presets.unchanged(pre, s), tuple(problems),
             s.tuned, refused is not None and refused[0] == s.race_key(), veiled,
             step if follows else None)
 
@@ -414,7 +417,7 @@ def race_view():
         with player_box:
             st.empty()
         return None, None, None, False
-    surf = s.build_surface()
+    surf = s.build_surface() if rerun else surface
     key = s.figure_key()
     panel = pre.panel if pre is not None else "race"
     scene, blobs = player_scene(key, s, lang)
@@ -437,7 +440,7 @@ def race_view():
     panel_headers()
     step = player.reported_step(result, s.steps)   # the panels' cursor
     veiled = s.predict and not player.revealed(result)
-    seen = outside(s, probs, tab, step, veiled)
+    seen = outside(s, pre, probs, tab, step, veiled)
     if rerun and seen != S.get("_outside"):
         st.rerun()                                 # the race is drawn; now the rest of the page
     S["_outside"] = seen
@@ -479,7 +482,6 @@ def race_view():
     elif panel not in ("race", "diagnostics", "3d"):
         render_panel(panel, s, st, step=step)
 
-    share = (st.context.url or "").rstrip("/") + "/?" + query_string(to_query(s))
     present_link = "?" + query_string({**to_query(s), "view": "present"})
     st.markdown(t("**:material/link: Share this scenario** — this link reproduces the race exactly")
                 + ("" if s.view == "present" else
@@ -487,7 +489,7 @@ def race_view():
                      link=present_link))
                 + ":")
     # a text box, not st.code: st.code loads a 1.5 MB syntax highlighter, ~0.4 s of the first load
-    st.text_input(t("Share this scenario"), share, label_visibility="collapsed",
+    st.text_input(t("Share this scenario"), share_link(s), label_visibility="collapsed",
                   help=t("Click, select all and copy; the address bar holds the same link."))
     return trs, scene, step, veiled
 
@@ -551,6 +553,7 @@ if tabs[2].open:
 if tabs[3].open:
     with tabs[3]:
         st.markdown(t("Everything below reproduces this exact scenario."))
+        link = share_link(scn)             # now: the downloads are made after this run
         c1, c2, c3 = st.columns(3)
         c1.download_button(t("Trajectories (CSV)"), lambda: export.trajectories_csv(scn, trajectories),
                            file_name="trajectories.csv", mime="text/csv", width="stretch",

@@ -418,12 +418,13 @@ def radam_update(g, state, params, t, hp, ctx):
     m_hat = m / bc1
     rho_t = _each(lambda b: _radam_rho(t, b)[0], b2)
     rect = _each(lambda b: _radam_rect(*_radam_rho(t, b)), b2)   # used only where ρ_t > 5
-    adaptive = _each(lambda b: (1 - b**t) ** 0.5, b2) / (np.sqrt(v) + hp["eps"])
+    bc2_sqrt = _each(lambda b: (1 - b**t) ** 0.5, b2)
+    adaptive = bc2_sqrt / (np.sqrt(v) + hp["eps"])
     rectified = m_hat * lr * adaptive * rect
     plain = m_hat * lr
     new = params - _select(rho_t > 5.0, rectified, plain)
     return new, {"m": m, "v": v, "vmax": state["vmax"], "m_hat": m_hat,
-                 "v_hat_sqrt": np.sqrt(v) / _each(lambda b: (1 - b**t) ** 0.5, b2)}
+                 "v_hat_sqrt": np.sqrt(v) / bc2_sqrt}
 
 
 # ------------------------------------------------------------------------------------------ Lion
